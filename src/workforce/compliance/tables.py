@@ -1,0 +1,31 @@
+"""Saved evaluation results: a dated, reproducible snapshot of a standard's findings."""
+
+from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import OnDelete
+from piccolo.table import Table
+
+
+class EvaluationSnapshot(Table, tablename="evaluation_snapshot"):
+    standard_id = Varchar(length=64, index=True)
+    standard_version = Varchar(length=32)
+    as_of = Date(index=True)
+    scope = Varchar(length=16, default="national")  # national | trust | school
+    scope_ref = Varchar(length=16, null=True, default=None)  # trust UID or school URN
+    params = JSON(default="{}")  # what-if overrides, {} for the published standard
+    finding_count = Integer(default=0)
+    content_hash = Varchar(length=64)  # sha256 of the canonical findings JSON
+    created_at = Timestamptz(index=True)
+    created_by = Varchar(length=255, default="")
+
+
+class SnapshotFinding(Table, tablename="snapshot_finding"):
+    snapshot = ForeignKey(references=EvaluationSnapshot, on_delete=OnDelete.cascade, index=True)
+    rule = Varchar(length=64)
+    subject = Varchar(length=8)  # school | trust | person
+    urn = Integer(null=True, default=None, index=True)
+    trust_uid = Varchar(length=16, null=True, default=None, index=True)
+    person_id = Integer(null=True, default=None)
+    outcome = Varchar(length=16)
+    basis = Varchar(length=20)
+    due = Date(null=True, default=None)
+    reason = Text()

@@ -1,0 +1,55 @@
+"""Schema management and connection lifecycle shared by the CLI, the app and the tests."""
+
+from __future__ import annotations
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+
+from workforce.db import is_postgres
+from workforce.piccolo_app import TABLES
+
+
+def engine():
+    """The configured Piccolo engine (from workforce.piccolo_conf)."""
+    from workforce.piccolo_conf import DB
+
+    return DB
+
+
+async def migrate() -> None:
+    """Bring the configured database to the latest schema (idempotent)."""
+    db = engine()
+    if not is_postgres(db):
+        # WAL is a property of the file: set once, it persists for every later connection.
+        await db.run_ddl("PRAGMA journal_mode = WAL")
+    response = await run_forwards(app_name="workforce", migration_id="all", fake=False)
+    if not response.success:
+        raise RuntimeError(f"migration failed: {response.message}")
+
+
+async def open_pool() -> None:
+    db = engine()
+    if is_postgres(db):
+        from workforce.config import get_settings
+
+        await db.start_connection_pool(min_size=1, max_size=get_settings().db_pool_max)
+
+
+async def close_pool() -> None:
+    db = engine()
+    if is_postgres(db):
+        await db.close_connection_pool()
+
+
+async def truncate_all() -> None:
+    """Delete every row of every table (tests and `workforce seed --reset`)."""
+    db = engine()
+    names = [table._meta.tablename for table in TABLES]
+    if is_postgres(db):
+        await db.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+    else:
+        async with db.transaction():
+            for name in reversed(names):
+                await db.run_ddl(f"DELETE FROM {name}")
+            exists = await db.run_ddl("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
+            if exists:
+                await db.run_ddl("DELETE FROM sqlite_sequence")
