@@ -1,0 +1,54 @@
+"""The audit log: every change to people's records, who made it, when, before and after.
+
+Call ``audit_record`` inside the same transaction as the change it describes, so a change and its
+audit entry are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from workforce.people.tables import AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=str))
+
+
+def audit_entry(
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    staff_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEntry:
+    """Build (not save) an audit entry; use for bulk writes."""
+    return AuditEntry(
+        at=at or dt.datetime.now(dt.timezone.utc),
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        staff=staff_id,
+        before=_jsonable(before),
+        after=_jsonable(after),
+    )
+
+
+async def audit_record(**kwargs: Any) -> None:
+    """Save one audit entry (same keyword arguments as ``audit_entry``)."""
+    await AuditEntry.insert(audit_entry(**kwargs))
+
+
+def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
+    """The subset of before/after that differs, for a compact audit entry."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
