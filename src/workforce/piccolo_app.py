@@ -3,6 +3,7 @@
 from piccolo.conf.apps import AppConfig
 
 from workforce.compliance.tables import EvaluationSnapshot, SnapshotFinding
+from workforce.monitoring.tables import ApiToken
 from workforce.organisations.tables import LocalAuthority, Region, School, Trust, TrustMembership
 from workforce.paths import MIGRATIONS_DIR
 from workforce.people.tables import (
@@ -37,6 +38,7 @@ TABLES = [
     LoginAttempt,
     PasswordResetToken,
     ReminderSent,
+    ApiToken,
 ]
 
 APP_CONFIG = AppConfig(
