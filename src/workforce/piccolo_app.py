@@ -2,6 +2,13 @@
 
 from piccolo.conf.apps import AppConfig
 
+from workforce.certificates.tables import (
+    Certificate,
+    CertificateRender,
+    InspectorAccessLog,
+    InspectorGrant,
+    VerificationLog,
+)
 from workforce.compliance.tables import EvaluationSnapshot, SnapshotFinding
 from workforce.monitoring.tables import ApiToken
 from workforce.organisations.tables import LocalAuthority, Region, School, Trust, TrustMembership
@@ -39,6 +46,11 @@ TABLES = [
     PasswordResetToken,
     ReminderSent,
     ApiToken,
+    Certificate,
+    CertificateRender,
+    VerificationLog,
+    InspectorGrant,
+    InspectorAccessLog,
 ]
 
 APP_CONFIG = AppConfig(
