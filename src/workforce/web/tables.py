@@ -10,6 +10,8 @@ from workforce.people.tables import UserAccount
 class WebSession(Table, tablename="web_session"):
     session_key = Varchar(length=128, unique=True)  # sha256 of the cookie value
     data = JSON(default="{}")
+    # The signed-in account, so that disabling it or resetting its password ends all its sessions.
+    user = ForeignKey(references=UserAccount, null=True, default=None, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz()
     last_seen_at = Timestamptz()
     expires_at = Timestamptz(index=True)
