@@ -1,0 +1,204 @@
+"""The one pipeline every import runs: read rows, validate them, write them in chunks, all or nothing.
+
+    header  -> checked once (missing, unknown or repeated columns are errors on row 1)
+    rows    -> parsed one at a time (``parse``: cell formats, in-file duplicates), collected in chunks
+    chunk   -> ``process``: bulk look-ups of what the rows refer to and of the records they match,
+               then (only while the file has no error so far, and not in a dry run) set-based writes
+               and their audit entries
+    end     -> commit when the whole file was good, otherwise roll everything back
+
+Each importer is a subclass that declares its columns and implements ``parse`` and ``process``.
+Validation of row N never depends on whether rows before it were written, so a dry run and a real run
+report the same errors and the same counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from workforce.audit import audit_entry, changed_fields
+from workforce.imports.parsing import RowCells
+from workforce.imports.report import ImportReport
+from workforce.imports.source import open_csv
+from workforce.imports.sql import Rollback, Sql, import_transaction
+from workforce.people.tables import AuditEntry
+
+CHUNK_ROWS = 2000
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(bytes_read, total_bytes)`` after each chunk of rows."""
+
+
+def normalise_header(name: str) -> str:
+    return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+class Importer:
+    kind: ClassVar[str]
+    required_columns: ClassVar[tuple[str, ...]] = ()
+    optional_columns: ClassVar[tuple[str, ...]] = ()
+    # HR files: header names are matched loosely ("Staff ID" = staff_id) and unknown columns are refused,
+    # so a misspelt optional column cannot be silently ignored. GIAS: exact names, extra columns ignored.
+    loose_header: ClassVar[bool] = True
+
+    def __init__(self, report: ImportReport, *, actor: str, now: dt.datetime, **options: Any):
+        self.report = report
+        self.actor = actor
+        self.now = now
+        self.options = options
+        self.sql: Sql = None  # type: ignore[assignment]  # set by run_import
+        self._audit: list[dict] = []
+
+    # -- the pipeline's hooks
+    def check_header(self, header: list[str] | None) -> dict[str, int] | None:
+        if not header or all(not cell.strip() for cell in header):
+            self.report.add_error(1, "(file)", "the file is empty: expected a header row naming the columns")
+            return None
+        index: dict[str, int] = {}
+        known = set(self.required_columns) | set(self.optional_columns)
+        for position, cell in enumerate(header):
+            name = normalise_header(cell) if self.loose_header else cell.strip().lstrip("\ufeff").strip()
+            if not name:
+                continue
+            if name in index:
+                if self.loose_header:
+                    self.report.add_error(1, name, "this column appears more than once")
+                continue
+            if self.loose_header and name not in known:
+                self.report.add_error(
+                    1, name, f"unknown column; the {self.kind} format has: {', '.join(self._all_columns())}"
+                )
+                continue
+            index[name] = position
+        for name in self.required_columns:
+            if name not in index:
+                self.report.add_error(1, name, "required column is missing from the header row")
+        self.check_columns(index)
+        return index if self.report.ok else None
+
+    def check_columns(self, index: dict[str, int]) -> None:
+        """Extra header rules of one format (e.g. one of two columns required)."""
+
+    def _all_columns(self) -> list[str]:
+        return [*self.required_columns, *self.optional_columns]
+
+    async def start(self) -> None:
+        """Before the first chunk (load small reference tables, ...)."""
+
+    def parse(self, cells: RowCells) -> Any | None:
+        raise NotImplementedError
+
+    async def process(self, rows: list[Any]) -> None:
+        raise NotImplementedError
+
+    async def finish(self) -> None:
+        """After the last chunk."""
+
+    # -- helpers for subclasses
+    @property
+    def writing(self) -> bool:
+        """Whether this chunk's changes are written: not a dry run, and no error anywhere so far."""
+        return not self.report.dry_run and self.report.ok
+
+    @property
+    def counting(self) -> bool:
+        """Counts only mean something while the file is still good."""
+        return self.report.ok
+
+    def audit_create(self, entity: str, entity_id: int | None, staff_id: int | None, after: dict) -> None:
+        self._audit_add(entity, "create", entity_id, staff_id, None, after)
+
+    def audit_update(
+        self, entity: str, entity_id: int, staff_id: int | None, before: dict, after: dict
+    ) -> None:
+        old, new = changed_fields(before, after)
+        self._audit_add(entity, "update", entity_id, staff_id, old, new)
+
+    def _audit_add(self, entity, action, entity_id, staff_id, before, after) -> None:
+        entry = audit_entry(
+            actor=self.actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            staff_id=staff_id,
+            before=before,
+            after=after,
+            at=self.now,
+        )
+        self._audit.append(
+            {
+                "at": entry.at,
+                "actor": entry.actor,
+                "action": entry.action,
+                "entity": entry.entity,
+                "entity_id": entry.entity_id,
+                "staff": entry.staff,
+                "before": entry.before,
+                "after": entry.after,
+            }
+        )
+
+    async def flush_audit(self) -> None:
+        if self._audit:
+            await self.sql.insert(AuditEntry, self._audit)
+            self._audit = []
+
+
+def differences(existing: dict, wanted: dict) -> dict:
+    """The fields of ``wanted`` whose value differs from the stored record (floats to 4 places)."""
+    changed = {}
+    for key, value in wanted.items():
+        old = existing.get(key)
+        if isinstance(old, float) or isinstance(value, float):
+            if old is None or value is None:
+                same = old is value
+            else:
+                same = round(float(old), 4) == round(float(value), 4)
+        else:
+            same = old == value
+        if not same:
+            changed[key] = value
+    return changed
+
+
+def stored(record: dict, fields) -> dict:
+    """The stored values of ``fields`` (floats rounded, as compared), for an audit entry's ``before``."""
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in record.items() if k in fields}
+
+
+async def run_import(importer: Importer, source: Path | str | bytes, progress: Progress | None) -> ImportReport:
+    report = importer.report
+    with open_csv(source) as csv_file:
+        index = importer.check_header(csv_file.header)
+        if index is None:
+            return report
+        try:
+            async with import_transaction(write=not report.dry_run) as sql:
+                importer.sql = sql
+                await importer.start()
+                chunk: list[Any] = []
+                for row_number, values in csv_file.rows():
+                    report.rows_read += 1
+                    parsed = importer.parse(RowCells(row_number, values, index, report))
+                    if parsed is not None:
+                        chunk.append(parsed)
+                    if report.rows_read % CHUNK_ROWS == 0:
+                        await importer.process(chunk)
+                        chunk = []
+                        if progress:
+                            progress(csv_file.bytes_read, csv_file.total_bytes)
+                if chunk:
+                    await importer.process(chunk)
+                await importer.finish()
+                if progress:
+                    progress(csv_file.total_bytes, csv_file.total_bytes)
+                if not report.ok or report.dry_run:
+                    raise Rollback
+        except Rollback:
+            report.applied = False
+        else:
+            report.applied = True
+    return report

@@ -1,0 +1,89 @@
+"""Reading an uploaded or on-disk CSV file as a stream of rows, whatever its text encoding.
+
+Files are read row by row (never whole into memory). The encoding is found by a quick byte scan first:
+UTF-8 (with or without a byte-order mark), else Windows-1252 (what "Latin-1" exports from Excel and
+GIAS usually are), else ISO-8859-1, which accepts any bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+_SCAN_BLOCK = 1 << 20
+
+# Large CSV cells (long reflections) must not trip the csv module's default 128 KiB limit.
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+def _decodes_as(stream: BinaryIO, encoding: str) -> bool:
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        while block := stream.read(_SCAN_BLOCK):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        stream.seek(0)
+    return True
+
+
+def detect_encoding(stream: BinaryIO) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        if _decodes_as(stream, encoding):
+            return encoding
+    return "latin-1"
+
+
+class CsvSource:
+    """Rows of a CSV file with their spreadsheet row numbers (the header is row 1)."""
+
+    def __init__(self, binary: BinaryIO, total_bytes: int):
+        self.binary = binary
+        self.total_bytes = total_bytes
+        self.encoding = detect_encoding(binary)
+        self._text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
+        self._reader = csv.reader(self._text)
+        self.header: list[str] | None = next(self._reader, None)
+
+    @property
+    def bytes_read(self) -> int:
+        try:
+            return min(self.binary.tell(), self.total_bytes)
+        except (OSError, ValueError):
+            return 0
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) for each non-blank data row."""
+        row_number = 1
+        for values in self._reader:
+            row_number += 1
+            if not values or all(not value.strip() for value in values):
+                continue
+            yield row_number, values
+
+    def detach(self) -> None:
+        self._text.detach()
+
+
+@contextmanager
+def open_csv(source: Path | str | bytes) -> Iterator[CsvSource]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        binary: BinaryIO = io.BytesIO(data)
+        total = len(data)
+    else:
+        path = Path(source)
+        binary = path.open("rb")
+        total = path.stat().st_size
+    try:
+        yield CsvSource(binary, total)
+    finally:
+        binary.close()

@@ -1,0 +1,190 @@
+"""Set-based reads and writes for the importers, on SQLite and PostgreSQL alike.
+
+Importers look records up many keys at a time and write many rows per statement on the connection of
+the import's one transaction, never one query per row:
+
+- lookups pass a whole list of keys as ONE parameter (``= ANY($1)`` on PostgreSQL, ``json_each(?)`` on
+  SQLite), so they never approach the 32,767 bind-parameter limit;
+- inserts use ``unnest`` of one array per column on PostgreSQL (one parameter per column) and multi-row
+  ``VALUES`` in slices under SQLite's variable limit, returning the new ids where asked;
+- updates use ``executemany`` (asyncpg pipelines them; SQLite runs them in process).
+
+Queries are written with ``?`` placeholders and renumbered for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Real, Serial, Text, Timestamptz, Varchar
+from piccolo.engine.sqlite import TransactionType
+from piccolo.table import Table
+
+from workforce.database import engine
+from workforce.db import is_postgres
+
+_SQLITE_MAX_VARIABLES = 32_000
+_PLACEHOLDER = re.compile(r"\?")
+
+_PG_TYPES: list[tuple[type, str]] = [
+    (ForeignKey, "int4"),
+    (Serial, "int4"),
+    (Integer, "int4"),
+    (Real, "float4"),
+    (Boolean, "bool"),
+    (Timestamptz, "timestamptz"),
+    (Date, "date"),
+    (JSON, "json"),
+    (Varchar, "text"),
+    (Text, "text"),
+]
+
+
+def _pg_type(table: type[Table], column: str) -> str:
+    col = table._meta.get_column_by_name(column)
+    for column_class, pg_type in _PG_TYPES:
+        if isinstance(col, column_class):
+            return pg_type
+    raise TypeError(f"no PostgreSQL array type for {table.__name__}.{column}")
+
+
+def _json_columns(table: type[Table]) -> frozenset[str]:
+    return frozenset(c._meta.db_column_name for c in table._meta.columns if isinstance(c, JSON))
+
+
+class Sql:
+    """Raw statements on the connection of the current import transaction."""
+
+    def __init__(self, connection: Any, postgres: bool):
+        self.connection = connection
+        self.postgres = postgres
+
+    def _q(self, query: str) -> str:
+        if not self.postgres:
+            return query
+        counter = iter(range(1, 10_000))
+        return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", query)
+
+    async def fetch(self, query: str, *args: Any) -> list[dict]:
+        if self.postgres:
+            return [dict(record) for record in await self.connection.fetch(self._q(query), *args)]
+        cursor = await self.connection.execute(query, args)
+        try:
+            return list(await cursor.fetchall())
+        finally:
+            await cursor.close()
+
+    async def execute_many(self, query: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        await self.connection.executemany(self._q(query), rows)
+
+    def in_list(self, column: str, values: Iterable[Any]) -> tuple[str, Any]:
+        """A ``column IN (values)`` condition taking the whole list as one parameter."""
+        values = list(values)
+        if self.postgres:
+            return f"{column} = ANY(?)", values
+        return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(values)
+
+    async def select_in(self, table: type[Table], columns: str, key: str, values: Iterable[Any]) -> list[dict]:
+        values = list(values)
+        if not values:
+            return []
+        condition, param = self.in_list(key, values)
+        return await self.fetch(f"SELECT {columns} FROM {table._meta.tablename} WHERE {condition}", param)
+
+    async def insert(
+        self, table: type[Table], rows: Sequence[dict], returning: Sequence[str] = ()
+    ) -> list[dict]:
+        """Insert rows (dicts with the same keys); return the ``returning`` columns of each new row."""
+        if not rows:
+            return []
+        columns = list(rows[0])
+        name = table._meta.tablename
+        json_columns = _json_columns(table) & set(columns)
+        if json_columns:
+            rows = [
+                {k: (json.dumps(v) if k in json_columns and v is not None else v) for k, v in row.items()}
+                for row in rows
+            ]
+        column_list = ", ".join(columns)
+        returning_sql = f" RETURNING {', '.join(returning)}" if returning else ""
+        if self.postgres:
+            arrays = ", ".join(f"?::{_pg_type(table, c)}[]" for c in columns)
+            query = f"INSERT INTO {name} ({column_list}) SELECT * FROM unnest({arrays}){returning_sql}"
+            args = [[row[c] for row in rows] for c in columns]
+            if returning:
+                return await self.fetch(query, *args)
+            await self.connection.execute(self._q(query), *args)
+            return []
+        if not returning:
+            placeholders = ", ".join("?" for _ in columns)
+            await self.execute_many(
+                f"INSERT INTO {name} ({column_list}) VALUES ({placeholders})",
+                [[row[c] for c in columns] for row in rows],
+            )
+            return []
+        out: list[dict] = []
+        per_statement = max(1, _SQLITE_MAX_VARIABLES // len(columns))
+        one = "(" + ", ".join("?" for _ in columns) + ")"
+        for start in range(0, len(rows), per_statement):
+            part = rows[start : start + per_statement]
+            query = f"INSERT INTO {name} ({column_list}) VALUES {', '.join(one for _ in part)}{returning_sql}"
+            out.extend(await self.fetch(query, *[row[c] for row in part for c in columns]))
+        return out
+
+    async def update(self, table: type[Table], rows: Sequence[dict]) -> None:
+        """Update rows by id; each dict holds ``id`` and the columns to set (rows may differ in columns)."""
+        if not rows:
+            return
+        json_columns = _json_columns(table)
+        by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
+        for row in rows:
+            columns = tuple(k for k in row if k != "id")
+            values = [
+                json.dumps(row[c]) if c in json_columns and row[c] is not None else row[c] for c in columns
+            ]
+            by_columns.setdefault(columns, []).append([*values, row["id"]])
+        for columns, values in by_columns.items():
+            assignments = ", ".join(f"{c} = ?" for c in columns)
+            await self.execute_many(f"UPDATE {table._meta.tablename} SET {assignments} WHERE id = ?", values)
+
+
+class Rollback(Exception):
+    """Raised inside ``import_transaction`` to discard everything done in it."""
+
+
+@asynccontextmanager
+async def import_transaction(*, write: bool):
+    """One transaction for a whole import, yielding an ``Sql`` on its connection.
+
+    On SQLite a writing import takes the write lock up front (``BEGIN IMMEDIATE``) so that it cannot
+    fail half-way on a lock held by another writer. Called inside a transaction that is already open
+    (the demo seed wraps several imports in one), it works in a savepoint of that transaction, so a
+    rejected file still leaves nothing behind.
+    """
+    db = engine()
+    postgres = is_postgres(db)
+    current = db.current_transaction.get()
+    if current is not None:
+        savepoint = await current.savepoint()
+        try:
+            yield Sql(current.connection, postgres)
+        except BaseException:
+            await savepoint.rollback_to()
+            raise
+        else:
+            await savepoint.release()
+        return
+    if postgres:
+        transaction = db.transaction()
+    else:
+        transaction = db.transaction(
+            transaction_type=TransactionType.immediate if write else TransactionType.deferred
+        )
+    async with transaction as tx:
+        yield Sql(tx.connection, postgres)
