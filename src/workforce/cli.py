@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "workforce.compliance.commands",
     "workforce.people.commands",
     "workforce.seeding",
+    "workforce.certificates.commands",
 ]
 
 

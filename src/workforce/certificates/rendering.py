@@ -244,6 +244,14 @@ def render_mode() -> str:
 _mode: str | None = None
 
 
+def set_render_mode(mode: str) -> None:
+    """Choose ``process`` or ``thread`` for this process (the CLI renders one document: a thread)."""
+    global _mode
+    if mode not in ("process", "thread"):
+        raise ValueError(f"render mode must be process or thread, got {mode!r}")
+    _mode = mode
+
+
 async def render_pdf_async(html: str) -> bytes:
     """Render off the event loop: in the worker process pool, or a worker thread.
 

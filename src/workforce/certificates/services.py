@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import importlib
+import inspect
 import json
 import secrets
 import time
@@ -226,14 +228,10 @@ async def certificate_issue_for_scope(
     """
     snapshot_id = None
     how = ""
-    try:
-        from workforce.compliance import snapshots as compliance_snapshots  # the standards engine's
-    except ImportError:
-        compliance_snapshots = None
-    if compliance_snapshots is not None and hasattr(compliance_snapshots, "evaluate_scope"):
-        snapshot_id, how = await _evaluate_and_snapshot(
-            compliance_snapshots, scope=scope, scope_ref=scope_ref, standard_id=standard_id,
-            as_of=as_of or dt.date.today(), actor=actor,
+    evaluate = _engine_evaluate_and_snapshot()
+    if evaluate is not None:
+        snapshot_id, how = await evaluate(
+            scope=scope, scope_ref=scope_ref, standard_id=standard_id, as_of=as_of or dt.date.today(), actor=actor
         )
     if snapshot_id is None:
         snapshot_id = await latest_snapshot_id(
@@ -253,12 +251,38 @@ async def certificate_issue_for_scope(
     return cert, how
 
 
-async def _evaluate_and_snapshot(module, *, scope, scope_ref, standard_id, as_of, actor):
-    """Evaluate with the standards engine and save a snapshot (its API: see compliance/snapshots.py)."""
-    result = await module.evaluate_scope(scope=scope, scope_ref=scope_ref, standard_id=standard_id, as_of=as_of)
-    snapshot = await module.snapshot_create(result=result, actor=actor)
-    snapshot_id = getattr(snapshot, "id", None) or (snapshot.get("id") if isinstance(snapshot, dict) else snapshot)
-    return int(snapshot_id), f"Evaluated {scope} {scope_ref} as of {as_of.isoformat()} (snapshot {snapshot_id})."
+def _engine_evaluate_and_snapshot():
+    """The standards engine's evaluate-and-save, when compliance/snapshots.py provides a compatible one.
+
+    Expected: ``evaluate_scope(*, scope, scope_ref, standard_id, as_of)`` and
+    ``snapshot_create(*, result, actor)`` returning the snapshot (row, dict or id).
+    """
+    try:
+        snapshots = importlib.import_module("workforce.compliance.snapshots")
+    except ModuleNotFoundError as exc:
+        if exc.name == "workforce.compliance.snapshots":
+            return None
+        raise
+    evaluate_scope = getattr(snapshots, "evaluate_scope", None)
+    snapshot_create = getattr(snapshots, "snapshot_create", None)
+    if evaluate_scope is None or snapshot_create is None:
+        return None
+    try:
+        inspect.signature(evaluate_scope).bind(scope="", scope_ref="", standard_id="", as_of=None)
+        inspect.signature(snapshot_create).bind(result=None, actor="")
+    except TypeError:
+        return None
+
+    async def evaluate(*, scope, scope_ref, standard_id, as_of, actor):
+        result = await evaluate_scope(scope=scope, scope_ref=scope_ref, standard_id=standard_id, as_of=as_of)
+        snapshot = await snapshot_create(result=result, actor=actor)
+        if isinstance(snapshot, dict):
+            snapshot_id = snapshot["id"]
+        else:
+            snapshot_id = getattr(snapshot, "id", snapshot)
+        return int(snapshot_id), f"Evaluated {scope} {scope_ref} as of {as_of.isoformat()} (snapshot {snapshot_id})."
+
+    return evaluate
 
 
 # --- render ------------------------------------------------------------------------------------------
