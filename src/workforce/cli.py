@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "workforce.people.commands",
     "workforce.seeding",
     "workforce.certificates.commands",
+    "workforce.monitoring.commands",
 ]
 
 
