@@ -1,0 +1,5 @@
+"""`workforce seed ...`: demo data (and, later, the national-scale generator)."""
+
+from workforce.seeding.commands import commands
+
+__all__ = ["commands"]
