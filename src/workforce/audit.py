@@ -19,7 +19,7 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def audit_entry(
+def audit_values(
     *,
     actor: str,
     action: str,
@@ -29,22 +29,27 @@ def audit_entry(
     before: dict | None = None,
     after: dict | None = None,
     at: dt.datetime | None = None,
-) -> AuditEntry:
-    """Build (not save) an audit entry; use for bulk writes."""
-    return AuditEntry(
-        at=at or dt.datetime.now(dt.timezone.utc),
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        staff=staff_id,
-        before=_jsonable(before),
-        after=_jsonable(after),
-    )
+) -> dict[str, Any]:
+    """The column values of one audit entry, as a plain dict (for set-based bulk inserts)."""
+    return {
+        "at": at or dt.datetime.now(dt.timezone.utc),
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "staff": staff_id,
+        "before": _jsonable(before),
+        "after": _jsonable(after),
+    }
+
+
+def audit_entry(**kwargs: Any) -> AuditEntry:
+    """Build (not save) an audit entry (same keyword arguments as ``audit_values``)."""
+    return AuditEntry(**audit_values(**kwargs))
 
 
 async def audit_record(**kwargs: Any) -> None:
-    """Save one audit entry (same keyword arguments as ``audit_entry``)."""
+    """Save one audit entry (same keyword arguments as ``audit_values``)."""
     await AuditEntry.insert(audit_entry(**kwargs))
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from workforce.audit import audit_entry, changed_fields
+from workforce.audit import audit_values, changed_fields
 from workforce.imports.parsing import RowCells
 from workforce.imports.report import ImportReport
 from workforce.imports.source import open_csv
@@ -118,27 +118,17 @@ class Importer:
         self._audit_add(entity, "update", entity_id, staff_id, old, new)
 
     def _audit_add(self, entity, action, entity_id, staff_id, before, after) -> None:
-        entry = audit_entry(
-            actor=self.actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            staff_id=staff_id,
-            before=before,
-            after=after,
-            at=self.now,
-        )
         self._audit.append(
-            {
-                "at": entry.at,
-                "actor": entry.actor,
-                "action": entry.action,
-                "entity": entry.entity,
-                "entity_id": entry.entity_id,
-                "staff": entry.staff,
-                "before": entry.before,
-                "after": entry.after,
-            }
+            audit_values(
+                actor=self.actor,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                staff_id=staff_id,
+                before=before,
+                after=after,
+                at=self.now,
+            )
         )
 
     async def flush_audit(self) -> None:

@@ -7,6 +7,8 @@ these lists too, so a value accepted in one place is accepted everywhere.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 ROLES = ("teacher", "ta", "senco", "headteacher", "deputy-head", "assistant-head", "trust-leader", "other")
 
 SENSORY_CLASSES = ("hearing", "visual", "multi-sensory")
@@ -61,10 +63,15 @@ def normalise_choice(raw: str) -> str:
     return value
 
 
+@lru_cache(maxsize=64)
+def _by_lower(choices: tuple[str, ...]) -> dict[str, str]:
+    return {choice.lower(): choice for choice in choices}
+
+
 def match_choice(raw: str, choices: tuple[str, ...], aliases: dict[str, str] | None = None) -> str | None:
     """The canonical value for ``raw``, or None when it is not one of ``choices`` (or their aliases)."""
     value = normalise_choice(raw)
-    by_lower = {choice.lower(): choice for choice in choices}
+    by_lower = _by_lower(choices)
     if value in by_lower:
         return by_lower[value]
     if aliases:

@@ -72,3 +72,21 @@ def test_headers():
     gias = GiasImporter(ImportReport(kind="gias"), actor="t", now=None, as_of=None)
     index = gias.check_header(["URN", "EstablishmentName", "TypeOfEstablishment (code)", "Anything else"])
     assert index == {"URN": 0, "EstablishmentName": 1, "TypeOfEstablishment (code)": 2, "Anything else": 3}
+
+
+def test_audit_values_are_the_columns_of_an_audit_entry():
+    import datetime as dt
+
+    from workforce.audit import audit_entry, audit_values
+
+    at = dt.datetime(2025, 1, 2, 3, 4, tzinfo=dt.timezone.utc)
+    values = audit_values(
+        actor="cli:import staff", action="update", entity="employment", entity_id=7, staff_id=3,
+        before={"end_date": None}, after={"end_date": dt.date(2025, 8, 31)}, at=at,
+    )
+    assert values == {
+        "at": at, "actor": "cli:import staff", "action": "update", "entity": "employment", "entity_id": 7,
+        "staff": 3, "before": {"end_date": None}, "after": {"end_date": "2025-08-31"},
+    }
+    entry = audit_entry(actor="a", action="create", entity="x", staff_id=3, after={"n": 1}, at=at)
+    assert (entry.actor, entry.staff, entry.after, entry.at) == ("a", 3, {"n": 1}, at)
