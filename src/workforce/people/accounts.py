@@ -203,15 +203,15 @@ async def _resolve_scope(
         if trust_pk is not None:
             raise AccountError("A teacher account is not scoped to a trust", field="trust")
     elif role == "school_lead":
-        if school_pk is None:
-            raise AccountError("A school lead account needs a school (--school URN)", field="school")
         if trust_pk is not None:
             raise AccountError("A school lead account is scoped to one school, not a trust", field="trust")
+        if school_pk is None:
+            raise AccountError("A school lead account needs a school (--school URN)", field="school")
     elif role == "hr_lead":
+        if school_pk is not None:
+            raise AccountError("An HR lead account is scoped to a trust (--trust UID), not a school", field="school")
         if trust_pk is None:
             raise AccountError("An HR lead account needs a trust (--trust UID)", field="trust")
-        if school_pk is not None:
-            raise AccountError("An HR lead account is scoped to a trust, not a school", field="school")
     elif school_pk is not None or trust_pk is not None:
         raise AccountError(
             f"A {role} account is not scoped to a school or a trust (its access is set by its role)",

@@ -89,6 +89,10 @@ class WebClient:
         assert_page_ok(response)
         return response
 
+    def use_app(self, app) -> None:
+        """Send this client's requests to another app (e.g. one built with probe routes), keeping cookies."""
+        self.http._transport = httpx.ASGITransport(app=app)
+
     def cookie(self, name: str) -> str | None:
         values = [c.value for c in self.http.cookies.jar if c.name == name]
         return values[-1] if values else None
