@@ -548,3 +548,89 @@ async def report_build(
     return build_report(
         rows, as_of=as_of, threshold=threshold, standard_id=standard_id, snapshot=snapshot, rules=rules
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Trends across saved snapshots
+
+SNAPSHOTS_SQL = """
+SELECT es.id, es.as_of, es.created_at, es.standard_version
+FROM evaluation_snapshot es
+WHERE es.scope = 'national' AND es.standard_id = :standard_id
+  AND CAST(es.params AS TEXT) IN (:published_params)
+ORDER BY es.as_of, es.created_at, es.id
+"""
+
+TRENDS_SQL = """
+SELECT x.snapshot_id, x.rule, SUM(x.assessed) AS assessed, SUM(x.assessed * (1 - x.short)) AS met
+FROM (
+    SELECT f.snapshot AS snapshot_id, f.urn, f.rule,
+           MAX(CASE WHEN f.outcome IN (:short) THEN 1 ELSE 0 END) AS short,
+           MAX(CASE WHEN f.outcome <> 'not-applicable' THEN 1 ELSE 0 END) AS assessed
+    FROM snapshot_finding f
+    WHERE f.snapshot IN (:ids) AND f.urn IS NOT NULL
+    GROUP BY f.snapshot, f.urn, f.rule
+) x
+GROUP BY x.snapshot_id, x.rule
+"""
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    snapshot_id: int
+    as_of: dt.date
+    rule: str
+    assessed: int | None  # None: suppressed
+    met: int | None
+
+    @property
+    def pct(self) -> float | None:
+        if self.assessed is None or self.met is None or not self.assessed:
+            return None
+        return self.met * 100 / self.assessed
+
+
+async def trends(*, standard_id: str = DEFAULT_STANDARD, threshold: int, limit: int = 12) -> list[TrendPoint]:
+    """Schools meeting each rule in the last ``limit`` saved national snapshots (one per as-of date, the
+    latest saved), every school each snapshot judged. Two queries. Small counts are suppressed."""
+    headers = await fetch(SNAPSHOTS_SQL, standard_id=standard_id, published_params=PUBLISHED_PARAMS)
+    latest_by_date: dict[dt.date, dict[str, Any]] = {}
+    for row in headers:  # ordered oldest first, so the last one saved for a date wins
+        latest_by_date[_as_date(row["as_of"])] = row
+    chosen = sorted(latest_by_date.items())[-limit:]
+    if not chosen:
+        return []
+    ids = [row["id"] for _, row in chosen]
+    rows = await fetch(TRENDS_SQL, ids=ids, short=SHORT_OUTCOMES)
+    date_of = {row["id"]: day for day, row in chosen}
+    values: dict[Key, dict[str, float]] = {}
+    for row in rows:
+        values[(str(row["snapshot_id"]), row["rule"])] = {"assessed": int(row["assessed"]), "met": int(row["met"])}
+    hidden = suppress(values, ["assessed", "met"], [], threshold, parents={"met": "assessed"})
+    points = [
+        TrendPoint(
+            snapshot_id=int(key[0]),
+            as_of=date_of[int(key[0])],
+            rule=key[1],
+            assessed=None if key in hidden["assessed"] else int(v["assessed"]),
+            met=None if key in hidden["met"] else int(v["met"]),
+        )
+        for key, v in values.items()
+    ]
+    points.sort(key=lambda p: (p.rule, p.as_of))
+    return points
+
+
+async def school_regions() -> dict[int, tuple[str, str]]:
+    """URN -> (region code, region name) of every school, for scenario breakdowns (one query)."""
+    rows = await fetch(
+        """
+        SELECT s.urn, COALESCE(lr.code, r.code) AS code, COALESCE(lr.name, r.name) AS name
+        FROM school s
+        LEFT JOIN region r ON r.id = s.region
+        LEFT JOIN local_authority la ON la.id = s.local_authority
+        LEFT JOIN region lr ON lr.id = la.region
+        WHERE COALESCE(lr.code, r.code) IS NOT NULL
+        """
+    )
+    return {int(row["urn"]): (row["code"], row["name"]) for row in rows}

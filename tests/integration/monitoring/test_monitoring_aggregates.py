@@ -238,3 +238,33 @@ async def test_empty_database_gives_an_empty_report():
 async def test_dataset_is_rebuilt_per_test():
     b = await build_dataset()
     assert len(b.schools) == 7
+
+
+async def test_trends_take_the_last_published_snapshot_of_each_date():
+    from workforce.monitoring.aggregates import trends
+
+    await snapshot("proposed-2025", dt.date(2025, 9, 1),
+                   [("senco-designated", 100001, "met"), ("senco-designated", 100002, "gap")])
+    await snapshot("proposed-2025", dt.date(2026, 1, 1), [("senco-designated", 100001, "gap")],
+                   created_at=NOW - dt.timedelta(days=5))
+    later = await snapshot("proposed-2025", dt.date(2026, 1, 1), [
+        ("senco-designated", 100001, "met"), ("senco-designated", 100002, "met"),
+        ("senco-designated", 100003, "not-applicable"), ("send-cpd-annual", 100001, "advisory"),
+    ])
+    await snapshot("proposed-2025", dt.date(2026, 2, 1), [("senco-designated", 100001, "gap")],
+                   params='{"ta-capacity.multiplier": 2}')
+    await snapshot("statutory-2024", dt.date(2026, 2, 1), [("senco-designated", 100001, "gap")])
+
+    points = await trends(threshold=1)
+    assert [(p.rule, p.as_of, p.assessed, p.met, p.pct) for p in points] == [
+        ("senco-designated", dt.date(2025, 9, 1), 2, 1, 50.0),
+        ("senco-designated", dt.date(2026, 1, 1), 2, 2, 100.0),
+        ("send-cpd-annual", dt.date(2026, 1, 1), 1, 0, 0.0),
+    ]
+    assert {p.snapshot_id for p in points if p.as_of == dt.date(2026, 1, 1)} == {later.id}
+    assert [(p.as_of, p.rule) for p in await trends(threshold=1, limit=1)] == [
+        (dt.date(2026, 1, 1), "senco-designated"), (dt.date(2026, 1, 1), "send-cpd-annual"),
+    ]
+    # With the default threshold every one of these small counts is hidden.
+    assert all(p.assessed is None and p.met is None for p in await trends(threshold=5))
+    assert await trends(standard_id="no-such-standard", threshold=5) == []
