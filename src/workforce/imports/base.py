@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from workforce.audit import audit_values, changed_fields
 from workforce.imports.parsing import RowCells
 from workforce.imports.report import ImportReport
-from workforce.imports.source import open_csv
+from workforce.imports.source import UnreadableCsv, open_csv
 from workforce.imports.sql import Rollback, Sql, import_transaction
 from workforce.people.tables import AuditEntry
 
@@ -161,34 +161,39 @@ def stored(record: dict, fields) -> dict:
 
 async def run_import(importer: Importer, source: Path | str | bytes, progress: Progress | None) -> ImportReport:
     report = importer.report
-    with open_csv(source) as csv_file:
-        index = importer.check_header(csv_file.header)
-        if index is None:
-            return report
-        try:
-            async with import_transaction(write=not report.dry_run) as sql:
-                importer.sql = sql
-                await importer.start()
-                chunk: list[Any] = []
-                for row_number, values in csv_file.rows():
-                    report.rows_read += 1
-                    parsed = importer.parse(RowCells(row_number, values, index, report))
-                    if parsed is not None:
-                        chunk.append(parsed)
-                    if report.rows_read % CHUNK_ROWS == 0:
+    try:
+        with open_csv(source) as csv_file:
+            index = importer.check_header(csv_file.header)
+            if index is None:
+                return report
+            try:
+                async with import_transaction(write=not report.dry_run) as sql:
+                    importer.sql = sql
+                    await importer.start()
+                    chunk: list[Any] = []
+                    for row_number, values in csv_file.rows():
+                        report.rows_read += 1
+                        parsed = importer.parse(RowCells(row_number, values, index, report))
+                        if parsed is not None:
+                            chunk.append(parsed)
+                        if report.rows_read % CHUNK_ROWS == 0:
+                            await importer.process(chunk)
+                            chunk = []
+                            if progress:
+                                progress(csv_file.bytes_read, csv_file.total_bytes)
+                    if chunk:
                         await importer.process(chunk)
-                        chunk = []
-                        if progress:
-                            progress(csv_file.bytes_read, csv_file.total_bytes)
-                if chunk:
-                    await importer.process(chunk)
-                await importer.finish()
-                if progress:
-                    progress(csv_file.total_bytes, csv_file.total_bytes)
-                if not report.ok or report.dry_run:
-                    raise Rollback
-        except Rollback:
-            report.applied = False
-        else:
-            report.applied = True
+                    await importer.finish()
+                    if progress:
+                        progress(csv_file.total_bytes, csv_file.total_bytes)
+                    if not report.ok or report.dry_run:
+                        raise Rollback
+            except Rollback:
+                report.applied = False
+            else:
+                report.applied = True
+    except UnreadableCsv as exc:
+        report.add_error(exc.row, "(file)", f"this is not a readable CSV file: {exc.reason}")
+        report.applied = False
+    report.errors.sort()
     return report

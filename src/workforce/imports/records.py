@@ -71,7 +71,7 @@ async def apply_records(
         columns = [c for c in inserts[0] if c not in ("created_at", "updated_at", "recorded_at")]
         created = await importer.sql.insert(table, inserts, returning=("id", *columns))
         for record in created:
-            after = {k: v for k, v in record.items() if k != "id"}
+            after = stored(record, set(record) - {"id"})
             if audit:
                 importer.audit_create(entity, record["id"], staff_of(record), after)
     await importer.sql.update(table, updates)

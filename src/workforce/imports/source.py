@@ -42,6 +42,15 @@ def detect_encoding(stream: BinaryIO) -> str:
     return "latin-1"
 
 
+class UnreadableCsv(ValueError):
+    """The file is not CSV text (a spreadsheet saved in another format, a NUL byte, a runaway quote ...)."""
+
+    def __init__(self, row: int, reason: str):
+        super().__init__(reason)
+        self.row = row
+        self.reason = reason
+
+
 class CsvSource:
     """Rows of a CSV file with their spreadsheet row numbers (the header is row 1)."""
 
@@ -51,7 +60,14 @@ class CsvSource:
         self.encoding = detect_encoding(binary)
         self._text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
         self._reader = csv.reader(self._text)
-        self.header: list[str] | None = next(self._reader, None)
+        self.row_number = 1
+        self.header: list[str] | None = self._first_row()
+
+    def _first_row(self) -> list[str] | None:
+        try:
+            return next(self._reader, None)
+        except csv.Error as exc:
+            raise UnreadableCsv(1, str(exc)) from None
 
     @property
     def bytes_read(self) -> int:
@@ -61,16 +77,19 @@ class CsvSource:
             return 0
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number, cells) for each non-blank data row."""
-        row_number = 1
-        for values in self._reader:
-            row_number += 1
+        """(row number, cells) for each non-blank data row; ``UnreadableCsv`` if the text is not CSV."""
+        reader = iter(self._reader)
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise UnreadableCsv(self.row_number + 1, str(exc)) from None
+            self.row_number += 1
             if not values or all(not value.strip() for value in values):
                 continue
-            yield row_number, values
-
-    def detach(self) -> None:
-        self._text.detach()
+            yield self.row_number, values
 
 
 @contextmanager

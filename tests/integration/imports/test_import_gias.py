@@ -280,3 +280,13 @@ async def test_dry_run_counts_like_a_real_run_and_writes_nothing():
     real = await must_import("gias", GIAS_SUBSET)
     assert dry.entities == real.entities
     assert "dry run" in dry.summary()
+
+
+async def test_a_file_that_is_not_csv_is_rejected_with_a_clear_line():
+    data = b"URN,EstablishmentName,TypeOfEstablishment (code)\n123456,A,1\n123457,B" + b"x" * (17 * 1024 * 1024) + b",1\n"
+    report = await run("gias", data)
+    assert not report.applied
+    assert report.error_lines() == [
+        "row 3, column (file): this is not a readable CSV file: field larger than field limit (16777216)"
+    ]
+    assert await School.count() == 0
