@@ -18,6 +18,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.static_files import create_static_files_router
 
 import workforce  # noqa: F401  (sets PICCOLO_CONF)
+from workforce.certificates.rendering import renderer_warm
 from workforce.config import get_settings
 from workforce.database import close_pool, engine, open_pool
 from workforce.paths import STATIC_DIR
@@ -121,7 +122,7 @@ def create_app(*, extra_route_handlers: Iterable = ()) -> Litestar:
         request_max_body_size=FORM_MAX_BODY_BYTES,
         state=State({"nav_items": nav_items}),
         openapi_config=None,
-        on_startup=[open_pool],
+        on_startup=[open_pool, renderer_warm],  # renderer_warm: start the certificate PDF worker
         on_shutdown=[close_pool],
         debug=not settings.is_production and settings.environment == "development",
     )

@@ -285,6 +285,12 @@ async def renderer_warm() -> None:
             _warm_future = asyncio.ensure_future(loop.run_in_executor(_executor(), _render_in_worker, _WARM_HTML))
         else:
             _warm_future = asyncio.ensure_future(anyio.to_thread.run_sync(render_pdf, _WARM_HTML))
+        _warm_future.add_done_callback(_warm_done)
+
+
+def _warm_done(future: asyncio.Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.warning("warming the certificate PDF worker failed: %s", future.exception())
 
 
 def renderer_shutdown() -> None:
