@@ -87,6 +87,9 @@ class StaffImporter(Importer):
         self.people: dict[str, tuple[int, int]] = {}  # staff id -> (first row, hash of the person's details)
         self.trns: dict[str, tuple[str, int]] = {}  # TRN -> (staff id, row)
         self.employments: dict[tuple, int] = {}  # employment key -> row
+        # TRNs this file takes away from someone (staff id before): still theirs for the TRN rule, so the
+        # outcome does not depend on whether that person's row was already written in an earlier chunk.
+        self.released_trns: dict[str, str] = {}
 
     def check_columns(self, index: dict[str, int]) -> None:
         if "school_urn" not in index and "trust_uid" not in index:
@@ -230,10 +233,15 @@ class StaffImporter(Importer):
             if r.trust_uid and r.trust_uid not in trusts:
                 report.add_error(r.row, "trust_uid", UNKNOWN_TRUST.format(uid=r.trust_uid))
             trn = r.person.get("trn")
-            if trn and trn_owner.get(trn, r.staff_ref) != r.staff_ref:
+            owner = trn_owner.get(trn) or self.released_trns.get(trn) if trn else None
+            if owner and owner != r.staff_ref:
                 report.add_error(
-                    r.row, "trn", f"TRN {trn} already belongs to staff id {trn_owner[trn]!r}; a TRN identifies one person"
+                    r.row, "trn", f"TRN {trn} already belongs to staff id {owner!r}; a TRN identifies one person"
                 )
+        for r in rows:
+            stored_trn = people[r.staff_ref]["trn"] if r.first and r.staff_ref in people else None
+            if stored_trn and "trn" in r.person and r.person["trn"] != stored_trn:
+                self.released_trns[stored_trn] = r.staff_ref
         if not self.counting:
             return
 

@@ -197,6 +197,26 @@ async def test_trn_already_on_another_staff_id_is_an_error(staff):
     ]
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+async def test_a_trn_taken_from_one_person_cannot_go_to_another_in_the_same_file(staff, dry_run):
+    """S001 holds 1234567; the file gives S001 a new TRN and, rows later (another chunk), S001's old one to
+    S999. Whether S001's row was already written or not, the answer is the same: an error."""
+    filler = [row(f"F{i:04d}", first=f"F{i}") for i in range(2500)]
+    data = csv_bytes(
+        HEADER,
+        row("S001", trn="7777777", first="Amina", last="Khan", role="senco", start="2023-01-03"),
+        *filler,
+        row("S999", trn="1234567"),
+    )
+    report = await run("staff", data, dry_run=dry_run)
+    assert report.error_lines() == [
+        "row 2503, column trn: TRN 1234567 already belongs to staff id 'S001'; a TRN identifies one person"
+    ]
+    assert (await StaffMember.select(StaffMember.trn).where(StaffMember.staff_ref == "S001").first()) == {
+        "trn": "1234567"
+    }
+
+
 async def test_same_trn_for_two_staff_ids_in_one_file_is_an_error(trust_schools):
     data = csv_bytes(HEADER, row("S1", trn="7654321"), row("S2", trn="7654321", first="Tom"))
     report = await run("staff", data)
