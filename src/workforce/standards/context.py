@@ -1,0 +1,339 @@
+"""The evaluation context: indexes over the facts and the helpers every check shares.
+
+A check asks the context which schools a rule covers (emitting ``not-applicable`` findings for the
+groups the rule excludes), who holds which post on the as-of date, and builds findings with the rule's
+basis. Indexes are built lazily, so a check only pays for what it reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from typing import Any
+
+from workforce.organisations.scope import CLOSED_STATUS, OUT_OF_SCOPE, SCOPE_LABELS
+from workforce.standards.dates import format_date
+from workforce.standards.facts import (
+    Facts,
+    GovernorFacts,
+    PersonFacts,
+    PostFacts,
+    QualificationFacts,
+    SchoolFacts,
+    TrustFacts,
+)
+from workforce.standards.model import (
+    ADVISORY,
+    ADVISORY_SCOPE,
+    DUE_SOON,
+    GAP,
+    NOT_APPLICABLE,
+    OPTED_IN,
+    REQUIRED,
+    SUBJECT_PERSON,
+    SUBJECT_SCHOOL,
+    SUBJECT_TRUST,
+    Finding,
+    Rule,
+    Standard,
+)
+
+SCOPE_GROUP_LABELS = {**SCOPE_LABELS, OPTED_IN: "an establishment opted in to these rules"}
+
+
+def join_names(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def person_sort_key(person: PersonFacts) -> tuple:
+    return (person.last_name.lower(), person.first_name.lower(), person.id)
+
+
+class Context:
+    def __init__(self, standard: Standard, facts: Facts, as_of: dt.date):
+        self.standard = standard
+        self.facts = facts
+        self.as_of = as_of
+
+    # ----------------------------------------------------------------------------------- indexes
+    @cached_property
+    def schools(self) -> list[SchoolFacts]:
+        """Schools evaluated: closed establishments (GIAS status 2) are never judged."""
+        return sorted((s for s in self.facts.schools if s.status_code != CLOSED_STATUS), key=lambda s: s.urn)
+
+    @cached_property
+    def school_by_urn(self) -> dict[int, SchoolFacts]:
+        return {school.urn: school for school in self.schools}
+
+    @cached_property
+    def trusts(self) -> list[TrustFacts]:
+        return sorted(self.facts.trusts, key=lambda t: t.uid)
+
+    @cached_property
+    def trust_by_uid(self) -> dict[str, TrustFacts]:
+        return {trust.uid: trust for trust in self.facts.trusts}
+
+    @cached_property
+    def schools_by_trust(self) -> dict[str, list[SchoolFacts]]:
+        index: dict[str, list[SchoolFacts]] = defaultdict(list)
+        for school in self.schools:
+            if school.trust_uid is not None:
+                index[school.trust_uid].append(school)
+        return index
+
+    @cached_property
+    def people(self) -> dict[int, PersonFacts]:
+        return {person.id: person for person in self.facts.people}
+
+    @cached_property
+    def posts_by_person(self) -> dict[int, list[PostFacts]]:
+        index: dict[int, list[PostFacts]] = defaultdict(list)
+        for post in self.facts.posts:
+            index[post.person_id].append(post)
+        for posts in index.values():
+            posts.sort(key=lambda p: (p.start, p.end or dt.date.max, p.role, p.urn or 0, p.trust_uid or ""))
+        return index
+
+    @cached_property
+    def current_by_school(self) -> dict[int, list[PostFacts]]:
+        index: dict[int, list[PostFacts]] = defaultdict(list)
+        for post in self.facts.posts:
+            if post.urn is not None and post.current(self.as_of):
+                index[post.urn].append(post)
+        return index
+
+    @cached_property
+    def current_by_trust(self) -> dict[str, list[PostFacts]]:
+        """Current trust-level (central) posts."""
+        index: dict[str, list[PostFacts]] = defaultdict(list)
+        for post in self.facts.posts:
+            if post.urn is None and post.trust_uid is not None and post.current(self.as_of):
+                index[post.trust_uid].append(post)
+        return index
+
+    @cached_property
+    def qualifications_by_person(self) -> dict[int, list[QualificationFacts]]:
+        index: dict[int, list[QualificationFacts]] = defaultdict(list)
+        for qualification in self.facts.qualifications:
+            index[qualification.person_id].append(qualification)
+        for items in index.values():
+            items.sort(
+                key=lambda q: (q.award or dt.date.max, q.start or dt.date.max, q.kind, q.status)
+            )
+        return index
+
+    @cached_property
+    def exemptions_by_person(self):
+        index = defaultdict(list)
+        for exemption in self.facts.exemptions:
+            index[exemption.person_id].append(exemption)
+        for items in index.values():
+            items.sort(key=lambda e: (e.served_from or dt.date.min, e.served_to or dt.date.max))
+        return index
+
+    @cached_property
+    def cpd_by_person(self) -> dict[int, list]:
+        index = defaultdict(list)
+        for tally in self.facts.cpd:
+            index[tally.person_id].append(tally)
+        return index
+
+    @cached_property
+    def placements_by_person(self):
+        index = defaultdict(list)
+        for placement in self.facts.placements:
+            index[placement.person_id].append(placement)
+        for items in index.values():
+            items.sort(key=lambda p: (p.start, p.end or dt.date.max, p.route, p.host_urn or 0))
+        return index
+
+    @cached_property
+    def governors_by_school(self) -> dict[int, list[GovernorFacts]]:
+        index: dict[int, list[GovernorFacts]] = defaultdict(list)
+        for governor in self.facts.governors:
+            if governor.urn is not None and governor.current(self.as_of):
+                index[governor.urn].append(governor)
+        for items in index.values():
+            items.sort(key=lambda g: (g.name.lower(), g.role))
+        return index
+
+    @cached_property
+    def governors_by_trust(self) -> dict[str, list[GovernorFacts]]:
+        index: dict[str, list[GovernorFacts]] = defaultdict(list)
+        for governor in self.facts.governors:
+            if governor.urn is None and governor.trust_uid is not None and governor.current(self.as_of):
+                index[governor.trust_uid].append(governor)
+        for items in index.values():
+            items.sort(key=lambda g: (g.name.lower(), g.role))
+        return index
+
+    # ----------------------------------------------------------------------------------- helpers
+    def roles(self, group: str) -> tuple[str, ...]:
+        return self.standard.roles[group]
+
+    def person(self, person_id: int) -> PersonFacts:
+        person = self.people.get(person_id)
+        if person is None:  # a post without its person: still judge it, under a neutral name
+            person = PersonFacts(id=person_id, first_name="", last_name=f"(staff record {person_id})")
+        return person
+
+    def current_people(self, posts: Iterable[PostFacts], roles: Iterable[str]) -> list[tuple[PersonFacts, list[PostFacts]]]:
+        """People holding one of ``roles`` among ``posts``, sorted by name, each with their matching posts."""
+        wanted = set(roles)
+        grouped: dict[int, list[PostFacts]] = defaultdict(list)
+        for post in posts:
+            if post.role in wanted:
+                grouped[post.person_id].append(post)
+        people = [(self.person(pid), sorted(items, key=lambda p: (p.start, p.role))) for pid, items in grouped.items()]
+        people.sort(key=lambda item: person_sort_key(item[0]))
+        return people
+
+    def school_people(self, school: SchoolFacts, roles: Iterable[str]):
+        return self.current_people(self.current_by_school.get(school.urn, ()), roles)
+
+    def first_post(self, person_id: int, roles: Iterable[str]) -> PostFacts | None:
+        """The person's earliest post (started by the as-of date) in one of ``roles``."""
+        wanted = set(roles)
+        for post in self.posts_by_person.get(person_id, ()):
+            if post.role in wanted and post.start <= self.as_of:
+                return post
+        return None
+
+    def passed(self, person_id: int, kinds: Iterable[str]) -> list[QualificationFacts]:
+        """Passed qualifications of these kinds, awarded by the as-of date (undated awards count)."""
+        wanted = set(kinds)
+        return [
+            q
+            for q in self.qualifications_by_person.get(person_id, ())
+            if q.kind in wanted
+            and q.status == "passed"
+            and (q.award is None or q.award <= self.as_of)
+        ]
+
+    def group_of(self, school: SchoolFacts) -> str:
+        if school.scope_group == OUT_OF_SCOPE:
+            return OPTED_IN if school.opted_in else OUT_OF_SCOPE
+        return school.scope_group
+
+    def for_schools(self, rule: Rule, out: list[Finding]) -> Iterator[tuple[SchoolFacts, str]]:
+        """The schools a rule judges, with their treatment (required or advisory).
+
+        Schools whose group the rule excludes get one ``not-applicable`` finding with the file's
+        reason; before the rule's ``effective_from`` every covered school gets one saying so.
+        """
+        effective_from = rule.params.get("effective_from")
+        for school in self.schools:
+            group = self.group_of(school)
+            treatment = rule.scope.treatment(group)
+            if treatment is None:
+                continue
+            if treatment == NOT_APPLICABLE:
+                out.append(self.school_finding(rule, school, NOT_APPLICABLE, rule.scope.not_applicable[group]))
+                continue
+            if effective_from is not None and self.as_of < effective_from:
+                out.append(
+                    self.school_finding(
+                        rule,
+                        school,
+                        NOT_APPLICABLE,
+                        f"This rule applies from {format_date(effective_from)}.",
+                        due=effective_from,
+                    )
+                )
+                continue
+            yield school, treatment
+
+    def covered_trusts(self, rule: Rule, trust_types: Iterable[str]) -> Iterator[tuple[TrustFacts, list[SchoolFacts]]]:
+        """Trusts judged by a trust-level rule: of the given types, with at least one covered school."""
+        if not self.facts.evaluate_trusts:
+            return
+        types = set(trust_types)
+        covered = set(rule.scope.covered)
+        effective_from = rule.params.get("effective_from")
+        if effective_from is not None and self.as_of < effective_from:
+            return
+        for trust in self.trusts:
+            if trust.trust_type not in types:
+                continue
+            schools = [s for s in self.schools_by_trust.get(trust.uid, ()) if self.group_of(s) in covered]
+            if schools:
+                yield trust, schools
+
+    # ----------------------------------------------------------------------------------- findings
+    def _adjust(self, outcome: str, reason: str, treatment: str, group: str | None) -> tuple[str, str]:
+        if treatment == ADVISORY_SCOPE and outcome in (GAP, DUE_SOON):
+            label = SCOPE_GROUP_LABELS.get(group or "", "this type of school")
+            article = "" if label.startswith("an ") else "a "
+            return ADVISORY, f"{reason} This is good practice for {article}{label[0].lower()}{label[1:]}, not a requirement."
+        return outcome, reason
+
+    def school_finding(
+        self,
+        rule: Rule,
+        school: SchoolFacts,
+        outcome: str,
+        reason: str,
+        *,
+        due: dt.date | None = None,
+        metrics: dict[str, Any] | None = None,
+        treatment: str = REQUIRED,
+    ) -> Finding:
+        outcome, reason = self._adjust(outcome, reason, treatment, self.group_of(school))
+        return Finding(
+            standard=self.standard.id,
+            rule=rule.id,
+            subject=SUBJECT_SCHOOL,
+            outcome=outcome,
+            basis=rule.basis,
+            reason=reason,
+            urn=school.urn,
+            trust_uid=school.trust_uid,
+            due=due,
+            metrics=metrics,
+        )
+
+    def person_finding(
+        self,
+        rule: Rule,
+        school: SchoolFacts,
+        person: PersonFacts,
+        outcome: str,
+        reason: str,
+        *,
+        due: dt.date | None = None,
+        treatment: str = REQUIRED,
+    ) -> Finding:
+        outcome, reason = self._adjust(outcome, reason, treatment, self.group_of(school))
+        return Finding(
+            standard=self.standard.id,
+            rule=rule.id,
+            subject=SUBJECT_PERSON,
+            outcome=outcome,
+            basis=rule.basis,
+            reason=reason,
+            urn=school.urn,
+            trust_uid=school.trust_uid,
+            person_id=person.id,
+            due=due,
+        )
+
+    def trust_finding(
+        self, rule: Rule, trust: TrustFacts, outcome: str, reason: str, *, due: dt.date | None = None
+    ) -> Finding:
+        return Finding(
+            standard=self.standard.id,
+            rule=rule.id,
+            subject=SUBJECT_TRUST,
+            outcome=outcome,
+            basis=rule.basis,
+            reason=reason,
+            trust_uid=trust.uid,
+            due=due,
+        )
