@@ -133,8 +133,20 @@ def rotate_session(connection: ASGIConnection) -> None:
     session[ROTATE_MARKER] = True
 
 
+_FOUND = "workforce.session_found"
+
+
 class DatabaseSessionBackend(ServerSideSessionBackend):
-    """Litestar's server-side backend, plus id rotation and no rows for empty anonymous sessions."""
+    """Litestar's server-side backend, plus id rotation, no rows for empty anonymous sessions, and never
+    adopting a session id the server did not issue (an unknown or expired cookie gets a fresh id)."""
+
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        data: bytes | None = None
+        if session_id := connection.cookies.get(self.config.key):
+            store = self.config.get_store_from_app(connection.scope["app"])
+            data = await self.get(session_id, store=store)
+        connection.scope[_FOUND] = data is not None  # type: ignore[typeddict-unknown-key]
+        return self.deserialize_data(data) if data is not None else {}
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
         scope = connection.scope
@@ -167,9 +179,10 @@ class DatabaseSessionBackend(ServerSideSessionBackend):
 
         data: dict[str, Any] = dict(scope_session)
         rotate = bool(data.pop(ROTATE_MARKER, False))
-        session_id = cookie_id or connection.get_session_id() or self.generate_session_id()
+        known = cookie_id is not None and bool(scope.get(_FOUND))
+        session_id = cookie_id if known else self.generate_session_id()
         if rotate:
-            if cookie_id is not None:
+            if known:
                 await self.delete(cookie_id, store=store)
             session_id = self.generate_session_id()
         await self.set(session_id=session_id, data=self.serialize_data(data, scope), store=store)

@@ -11,6 +11,7 @@ from workforce.app import create_app
 from workforce.people.accounts import ROLES
 from workforce.web import security
 from workforce.web.security import (
+    PUBLIC,
     current_user,
     require_school,
     require_staff,
@@ -58,7 +59,14 @@ async def boom() -> str:
     raise RuntimeError("secret internal detail")
 
 
-PROBES = [hr_only, leads, school_page, trust_page, staff_page, api_probe, boom]
+@get("/probe/remember", opt=PUBLIC)
+async def remember(request: Request) -> str:
+    """Stores something in the session of a signed-out visitor."""
+    request.session["seen"] = request.session.get("seen", 0) + 1
+    return str(request.session["seen"])
+
+
+PROBES = [hr_only, leads, school_page, trust_page, staff_page, api_probe, boom, remember]
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +134,15 @@ async def test_unexpected_errors_show_a_page_without_details(probe, login_as, ch
     check_page(response)
     assert "Sorry, there is a problem with the service" in response.text
     assert "secret internal detail" not in response.text and "Traceback" not in response.text
+
+
+async def test_an_invented_session_id_is_never_adopted(probe):
+    probe.set_cookie("workforce_session", "attacker-chosen-id")
+    assert (await probe.get("/probe/remember")).text == "1"
+    issued = probe.session_id
+    assert issued and issued != "attacker-chosen-id"
+    assert (await probe.get("/probe/remember")).text == "2"
+    assert probe.session_id == issued
 
 
 def test_requires_role_rejects_unknown_roles():
