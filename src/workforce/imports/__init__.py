@@ -6,4 +6,12 @@ Call ``import_file(kind, source, actor=..., dry_run=...)``; formats are document
 from workforce.imports.report import EntityCounts, ImportReport, RowError
 from workforce.imports.service import HR_KINDS, KINDS, UnknownImportKind, import_file
 
-__all__ = ["HR_KINDS", "KINDS", "EntityCounts", "ImportReport", "RowError", "UnknownImportKind", "import_file"]
+__all__ = [
+    "HR_KINDS",
+    "KINDS",
+    "EntityCounts",
+    "ImportReport",
+    "RowError",
+    "UnknownImportKind",
+    "import_file",
+]

@@ -159,7 +159,9 @@ def stored(record: dict, fields) -> dict:
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in record.items() if k in fields}
 
 
-async def run_import(importer: Importer, source: Path | str | bytes, progress: Progress | None) -> ImportReport:
+async def run_import(
+    importer: Importer, source: Path | str | bytes, progress: Progress | None
+) -> ImportReport:
     report = importer.report
     try:
         with open_csv(source) as csv_file:

@@ -37,7 +37,9 @@ def _run(kind: str, file: Path, dry_run: bool, show_progress: bool | None, as_of
                 bar.update(bytes_read - done)
                 done = bytes_read
 
-            report = run_async(import_file(kind, file, actor=actor, dry_run=dry_run, progress=progress, as_of=as_of))
+            report = run_async(
+                import_file(kind, file, actor=actor, dry_run=dry_run, progress=progress, as_of=as_of)
+            )
     else:
         report = run_async(import_file(kind, file, actor=actor, dry_run=dry_run, as_of=as_of))
     if not report.ok:
@@ -52,7 +54,9 @@ def _command(kind: str, help_text: str, *, gias: bool = False) -> click.Command:
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--dry-run", is_flag=True, help="Check the file and count the changes; write nothing.")
     @click.option("--progress/--no-progress", "show_progress", default=None, help="Show a progress bar.")
-    def command(file: Path, dry_run: bool, show_progress: bool | None, as_of: dt.datetime | None = None) -> None:
+    def command(
+        file: Path, dry_run: bool, show_progress: bool | None, as_of: dt.datetime | None = None
+    ) -> None:
         _run(kind, file, dry_run, show_progress, as_of.date() if as_of else None)
 
     if gias:
@@ -66,7 +70,10 @@ def _command(kind: str, help_text: str, *, gias: bool = False) -> click.Command:
 
 
 for _kind, _help in (
-    ("gias", "Import a GIAS establishment extract: regions, local authorities, schools, trusts, memberships."),
+    (
+        "gias",
+        "Import a GIAS establishment extract: regions, local authorities, schools, trusts, memberships.",
+    ),
     ("staff", "Import staff: one row per employment (staff id, names, TRN, school or trust, role, ...)."),
     ("qualifications", "Import qualifications (NPQ for SENCOs, NASENCO, NPQH, MQs ...) of existing staff."),
     ("cpd", "Import CPD records of existing staff."),

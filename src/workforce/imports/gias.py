@@ -124,16 +124,21 @@ class GiasImporter(Importer):
         # Regions, local authorities and trusts number in the hundreds or low thousands: load them once.
         self.regions = {r["code"]: r for r in await self.sql.fetch("SELECT id, code, name FROM region")}
         self.las = {
-            la["code"]: la for la in await self.sql.fetch("SELECT id, code, name, region FROM local_authority")
+            la["code"]: la
+            for la in await self.sql.fetch("SELECT id, code, name, region FROM local_authority")
         }
-        self.trusts = {t["uid"]: t for t in await self.sql.fetch("SELECT id, uid, name, trust_type FROM trust")}
+        self.trusts = {
+            t["uid"]: t for t in await self.sql.fetch("SELECT id, uid, name, trust_type FROM trust")
+        }
 
     # -- one row
     def parse(self, cells: RowCells) -> GiasRow | None:
         school_urn = cells.get("URN", urn, required=True)
         school: dict = {
             "name": cells.get("EstablishmentName", text(255), required=True),
-            "type_code": cells.get("TypeOfEstablishment (code)", integer(minimum=0, what="a type code"), required=True),
+            "type_code": cells.get(
+                "TypeOfEstablishment (code)", integer(minimum=0, what="a type code"), required=True
+            ),
         }
         for column, field in COLUMNS.items():
             if field in school or not cells.has(column):
@@ -201,7 +206,12 @@ class GiasImporter(Importer):
             if r.trust:
                 uid, name, trust_type = r.trust
                 await self._reference(
-                    Trust, "trusts", self.trusts, uid, {"name": name, "trust_type": trust_type}, key_column="uid"
+                    Trust,
+                    "trusts",
+                    self.trusts,
+                    uid,
+                    {"name": name, "trust_type": trust_type},
+                    key_column="uid",
                 )
         await self._flush_references()
         school_ids = await self._schools(rows)
@@ -258,9 +268,7 @@ class GiasImporter(Importer):
                 record["id"] = ids[record[key]]
 
     async def _schools(self, rows: list[GiasRow]) -> dict[int, int]:
-        existing = {
-            s["urn"]: s for s in await self.sql.select_in(School, "*", "urn", {r.urn for r in rows})
-        }
+        existing = {s["urn"]: s for s in await self.sql.select_in(School, "*", "urn", {r.urn for r in rows})}
         self.new_urns = {r.urn for r in rows if r.urn not in existing}
         wanted = []
         for r in rows:
@@ -289,7 +297,8 @@ class GiasImporter(Importer):
         if known:
             condition, param = self.sql.in_list("school", known)
             for m in await self.sql.fetch(
-                f"SELECT id, school, trust, joined_on FROM trust_membership WHERE left_on IS NULL AND {condition}",
+                "SELECT id, school, trust, joined_on FROM trust_membership "
+                f"WHERE left_on IS NULL AND {condition}",
                 param,
             ):
                 open_by_school.setdefault(m["school"], []).append(m)

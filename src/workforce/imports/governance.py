@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 from workforce.imports.base import Importer
 from workforce.imports.parsing import RowCells, choice, parse_bool, parse_date, text, trust_uid, urn
-from workforce.imports.records import UNKNOWN_SCHOOL, UNKNOWN_TRUST, Wanted, apply_records, school_ids, trust_ids
+from workforce.imports.records import (
+    UNKNOWN_SCHOOL,
+    UNKNOWN_TRUST,
+    Wanted,
+    apply_records,
+    school_ids,
+    trust_ids,
+)
 from workforce.imports.vocabulary import GOVERNANCE_ROLES
 from workforce.people.tables import GovernanceRole
 
@@ -27,7 +34,14 @@ class GovernanceRow:
 class GovernanceImporter(Importer):
     kind = "governance"
     required_columns = ("name", "role")
-    optional_columns = ("school_urn", "trust_uid", "send_responsibility", "send_expertise", "start_date", "end_date")
+    optional_columns = (
+        "school_urn",
+        "trust_uid",
+        "send_responsibility",
+        "send_expertise",
+        "start_date",
+        "end_date",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +49,9 @@ class GovernanceImporter(Importer):
 
     def check_columns(self, index: dict[str, int]) -> None:
         if "school_urn" not in index and "trust_uid" not in index:
-            self.report.add_error(1, "school_urn", "the header needs a school_urn column, a trust_uid column or both")
+            self.report.add_error(
+                1, "school_urn", "the header needs a school_urn column, a trust_uid column or both"
+            )
 
     def parse(self, cells: RowCells) -> GovernanceRow | None:
         name = cells.get("name", text(200), required=True)
@@ -43,10 +59,15 @@ class GovernanceImporter(Importer):
         school = cells.get("school_urn", urn) if cells.has("school_urn") else None
         trust = cells.get("trust_uid", trust_uid) if cells.has("trust_uid") else None
         if cells.raw("school_urn") and cells.raw("trust_uid"):
-            cells.error("trust_uid", "give school_urn for a school's governing board or trust_uid for a trust board, not both")
+            cells.error(
+                "trust_uid",
+                "give school_urn for a school's governing board or trust_uid for a trust board, not both",
+            )
         elif not cells.raw("school_urn") and not cells.raw("trust_uid"):
             column = "school_urn" if cells.has("school_urn") else "trust_uid"
-            cells.error(column, "give school_urn for a school's governing board or trust_uid for a trust board")
+            cells.error(
+                column, "give school_urn for a school's governing board or trust_uid for a trust board"
+            )
         elif role == "governor" and cells.raw("trust_uid"):
             cells.error("role", "a governor sits on a school's board: give school_urn, or use role trustee")
         elif role == "trustee" and cells.raw("school_urn"):
@@ -62,13 +83,19 @@ class GovernanceImporter(Importer):
         if cells.has("end_date"):
             end = fields["end_date"] = cells.get("end_date", parse_date)
         if start and end and end < start:
-            cells.error("end_date", f"end date {end.isoformat()} is before the start date {start.isoformat()}")
+            cells.error(
+                "end_date", f"end date {end.isoformat()} is before the start date {start.isoformat()}"
+            )
         if not cells.ok:
             return None
         key = (name, school, trust, role)
         earlier = self.keys.setdefault(key, cells.row)
         if earlier != cells.row:
-            cells.error("name", f"duplicate board member: same name, {'school' if school else 'trust'} and role as row {earlier}")
+            cells.error(
+                "name",
+                f"duplicate board member: same name, {'school' if school else 'trust'} and role "
+                f"as row {earlier}",
+            )
             return None
         return GovernanceRow(cells.row, name, school, trust, role, fields)
 
@@ -86,7 +113,9 @@ class GovernanceImporter(Importer):
         stored += await self.sql.select_in(GovernanceRole, "*", "trust", set(trusts.values()))
         existing: dict = {}
         for record in sorted(stored, key=lambda g: g["id"]):
-            existing.setdefault((record["full_name"], record["school"], record["trust"], record["role"]), record)
+            existing.setdefault(
+                (record["full_name"], record["school"], record["trust"], record["role"]), record
+            )
         wanted = []
         for r in rows:
             school_id = schools.get(r.urn) if r.urn else None

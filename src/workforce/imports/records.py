@@ -63,7 +63,9 @@ async def apply_records(
                 update[touch] = importer.now
             updates.append(update)
             if audit:
-                importer.audit_update(entity, record["id"], staff_of(record), stored(record, changed), changed)
+                importer.audit_update(
+                    entity, record["id"], staff_of(record), stored(record, changed), changed
+                )
     if not writing:
         return []
     created: list[dict] = []

@@ -85,7 +85,8 @@ class ImportReport:
         rows = f"{self.rows_read} row{'' if self.rows_read == 1 else 's'} read"
         if not self.ok:
             return (
-                f"{self.kind} import rejected: {self.error_count} error{'' if self.error_count == 1 else 's'} "
+                f"{self.kind} import rejected: "
+                f"{self.error_count} error{'' if self.error_count == 1 else 's'} "
                 f"in {self.bad_rows} row{'' if self.bad_rows == 1 else 's'} ({rows}); nothing was written."
             )
         detail = "; ".join(

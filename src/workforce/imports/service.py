@@ -66,7 +66,9 @@ async def import_file(
     return await run_import(importer, source, progress)
 
 
-async def gias_import(source: Path | str | bytes, *, actor: str = "cli:import gias", **kwargs) -> ImportReport:
+async def gias_import(
+    source: Path | str | bytes, *, actor: str = "cli:import gias", **kwargs
+) -> ImportReport:
     return await import_file("gias", source, actor=actor, **kwargs)
 
 

@@ -90,7 +90,9 @@ class Sql:
             return f"{column} = ANY(?)", values
         return f"{column} IN (SELECT value FROM json_each(?))", json.dumps(values)
 
-    async def select_in(self, table: type[Table], columns: str, key: str, values: Iterable[Any]) -> list[dict]:
+    async def select_in(
+        self, table: type[Table], columns: str, key: str, values: Iterable[Any]
+    ) -> list[dict]:
         values = list(values)
         if not values:
             return []

@@ -93,7 +93,9 @@ class StaffImporter(Importer):
 
     def check_columns(self, index: dict[str, int]) -> None:
         if "school_urn" not in index and "trust_uid" not in index:
-            self.report.add_error(1, "school_urn", "the header needs a school_urn column, a trust_uid column or both")
+            self.report.add_error(
+                1, "school_urn", "the header needs a school_urn column, a trust_uid column or both"
+            )
         if "senco_exempt" not in index:
             for column in ("senco_served_from", "senco_served_to", "senco_exemption_note"):
                 if column in index:
@@ -121,7 +123,10 @@ class StaffImporter(Importer):
         school = cells.get("school_urn", urn) if cells.has("school_urn") else None
         trust = cells.get("trust_uid", trust_uid) if cells.has("trust_uid") else None
         if cells.raw("school_urn") and cells.raw("trust_uid"):
-            cells.error("trust_uid", "give school_urn for a post at a school or trust_uid for a trust-level post, not both")
+            cells.error(
+                "trust_uid",
+                "give school_urn for a post at a school or trust_uid for a trust-level post, not both",
+            )
         elif not cells.raw("school_urn") and not cells.raw("trust_uid"):
             column = "school_urn" if cells.has("school_urn") else "trust_uid"
             cells.error(column, "give school_urn for a post at a school, or trust_uid for a trust-level post")
@@ -134,7 +139,9 @@ class StaffImporter(Importer):
         if cells.has("end_date"):
             end = employment["end_date"] = cells.get("end_date", parse_date)
             if end and start and end < start:
-                cells.error("end_date", f"end date {end.isoformat()} is before the start date {start.isoformat()}")
+                cells.error(
+                    "end_date", f"end date {end.isoformat()} is before the start date {start.isoformat()}"
+                )
         if cells.has("senior_leader"):
             employment["senior_leader"] = cells.get("senior_leader", parse_bool, default=False)
         if cells.has("senco_fte"):
@@ -166,7 +173,8 @@ class StaffImporter(Importer):
         elif self.people[staff_ref][1] != signature:
             cells.error(
                 "staff_id",
-                f"staff id {staff_ref!r} is on row {self.people[staff_ref][0]} with different personal details; "
+                f"staff id {staff_ref!r} is on row {self.people[staff_ref][0]} "
+                "with different personal details; "
                 "every row of one person must repeat the same name, TRN, email, QTS and exemption",
             )
         trn = person.get("trn")
@@ -179,12 +187,15 @@ class StaffImporter(Importer):
         if earlier != cells.row:
             cells.error(
                 "staff_id",
-                f"duplicate employment: same staff id, {'school' if school else 'trust'}, role and start date "
+                "duplicate employment: same staff id, "
+                f"{'school' if school else 'trust'}, role and start date "
                 f"as row {earlier}",
             )
         if not cells.ok:
             return None
-        return StaffRow(cells.row, staff_ref, person, first, exemption, school, trust, role, start, employment)
+        return StaffRow(
+            cells.row, staff_ref, person, first, exemption, school, trust, role, start, employment
+        )
 
     def _exemption(self, cells: RowCells) -> dict | None:
         if not cells.has("senco_exempt"):
@@ -192,7 +203,11 @@ class StaffImporter(Importer):
         exempt = cells.get("senco_exempt", parse_bool, default=False)
         served_from = cells.get("senco_served_from", parse_date) if cells.has("senco_served_from") else None
         served_to = cells.get("senco_served_to", parse_date) if cells.has("senco_served_to") else None
-        note = cells.get("senco_exemption_note", text(2000), default="") if cells.has("senco_exemption_note") else ""
+        note = (
+            cells.get("senco_exemption_note", text(2000), default="")
+            if cells.has("senco_exemption_note")
+            else ""
+        )
         if not exempt:
             for column in ("senco_served_from", "senco_served_to", "senco_exemption_note"):
                 if cells.raw(column):
@@ -236,7 +251,9 @@ class StaffImporter(Importer):
             owner = trn_owner.get(trn) or self.released_trns.get(trn) if trn else None
             if owner and owner != r.staff_ref:
                 report.add_error(
-                    r.row, "trn", f"TRN {trn} already belongs to staff id {owner!r}; a TRN identifies one person"
+                    r.row,
+                    "trn",
+                    f"TRN {trn} already belongs to staff id {owner!r}; a TRN identifies one person",
                 )
         for r in rows:
             stored_trn = people[r.staff_ref]["trn"] if r.first and r.staff_ref in people else None
@@ -299,7 +316,9 @@ class StaffImporter(Importer):
             self, table=SencoExemption, label="SENCO exemptions", wanted=wanted, existing=existing, touch=None
         )
 
-    async def _employments(self, rows: list[StaffRow], ids: dict[str, int], schools: dict, trusts: dict) -> None:
+    async def _employments(
+        self, rows: list[StaffRow], ids: dict[str, int], schools: dict, trusts: dict
+    ) -> None:
         existing: dict = {}
         known = {ids[r.staff_ref] for r in rows if r.staff_ref in ids}
         for record in sorted(
@@ -327,4 +346,3 @@ class StaffImporter(Importer):
                 }
             wanted.append(Wanted(key, r.employment, insert))
         await apply_records(self, table=Employment, label="employments", wanted=wanted, existing=existing)
-

@@ -77,7 +77,9 @@ class QualificationsImporter(_StaffRecordsImporter):
     def parse(self, cells: RowCells) -> TrainingRow | None:
         staff_ref = cells.get("staff_id", text(64), required=True)
         kind = cells.get(
-            "qualification", choice(QUALIFICATION_KINDS, QUALIFICATION_ALIASES, what="qualification"), required=True
+            "qualification",
+            choice(QUALIFICATION_KINDS, QUALIFICATION_ALIASES, what="qualification"),
+            required=True,
         )
         status = cells.get("status", choice(QUALIFICATION_STATUSES, what="status"), required=True)
         start = cells.get("start_date", parse_date) if cells.has("start_date") else None
@@ -87,13 +89,20 @@ class QualificationsImporter(_StaffRecordsImporter):
         if cells.has("award_date"):
             award = fields["award_date"] = cells.get("award_date", parse_date)
             if award and start and award < start:
-                cells.error("award_date", f"award date {award.isoformat()} is before the start date {start.isoformat()}")
+                cells.error(
+                    "award_date",
+                    f"award date {award.isoformat()} is before the start date {start.isoformat()}",
+                )
         if status == "passed" and not cells.raw("award_date") and cells.ok:
-            cells.error("award_date", "a passed qualification needs its award date (deadlines are counted from it)")
+            cells.error(
+                "award_date", "a passed qualification needs its award date (deadlines are counted from it)"
+            )
         if not cells.ok:
             return None
         key = (staff_ref, kind, start)
-        self.once_per_file(cells, key, "qualification", "qualification: same staff id, qualification and start date")
+        self.once_per_file(
+            cells, key, "qualification", "qualification: same staff id, qualification and start date"
+        )
         if not cells.ok:
             return None
         return TrainingRow(cells.row, staff_ref, key, {"kind": kind, "start_date": start, **fields})
@@ -119,7 +128,9 @@ class QualificationsImporter(_StaffRecordsImporter):
                 "updated_at": self.now,
             }
             wanted.append(Wanted((staff_id, r.fields["kind"], r.fields["start_date"]), managed, insert))
-        await apply_records(self, table=Qualification, label="qualifications", wanted=wanted, existing=existing)
+        await apply_records(
+            self, table=Qualification, label="qualifications", wanted=wanted, existing=existing
+        )
         if self.writing:
             await self.flush_audit()
 
@@ -204,7 +215,9 @@ class CpdImporter(_StaffRecordsImporter):
             record = by_ref.get(r.key[1]) if r.key[0] == "ref" else None
             if record is not None and record["owner"] != r.staff_ref:
                 self.report.add_error(
-                    r.row, "record_id", f"record id {r.key[1]!r} already belongs to staff id {record['owner']!r}"
+                    r.row,
+                    "record_id",
+                    f"record id {r.key[1]!r} already belongs to staff id {record['owner']!r}",
                 )
         if not self.counting:
             return
@@ -259,13 +272,19 @@ class PlacementsImporter(_StaffRecordsImporter):
         if cells.has("end_date"):
             end = fields["end_date"] = cells.get("end_date", parse_date)
             if end and start and end < start:
-                cells.error("end_date", f"end date {end.isoformat()} is before the start date {start.isoformat()}")
+                cells.error(
+                    "end_date", f"end date {end.isoformat()} is before the start date {start.isoformat()}"
+                )
         if cells.has("days"):
-            fields["days"] = cells.get("days", integer(minimum=0, maximum=400, what="a whole number of days"), default=0)
+            fields["days"] = cells.get(
+                "days", integer(minimum=0, maximum=400, what="a whole number of days"), default=0
+            )
         if not cells.ok:
             return None
         key = (staff_ref, route, host, start)
-        self.once_per_file(cells, key, "start_date", "placement: same staff id, route, host school and start date")
+        self.once_per_file(
+            cells, key, "start_date", "placement: same staff id, route, host school and start date"
+        )
         if not cells.ok:
             return None
         return TrainingRow(cells.row, staff_ref, key, fields)
@@ -282,7 +301,9 @@ class PlacementsImporter(_StaffRecordsImporter):
         for record in sorted(
             await self.sql.select_in(Placement, "*", "staff", set(ids.values())), key=lambda p: p["id"]
         ):
-            existing.setdefault((record["staff"], record["route"], record["host_urn"], record["start_date"]), record)
+            existing.setdefault(
+                (record["staff"], record["route"], record["host_urn"], record["start_date"]), record
+            )
         wanted = []
         for r in rows:
             staff_id = ids[r.staff_ref]

@@ -12,7 +12,12 @@ from functools import lru_cache
 ROLES = ("teacher", "ta", "senco", "headteacher", "deputy-head", "assistant-head", "trust-leader", "other")
 
 SENSORY_CLASSES = ("hearing", "visual", "multi-sensory")
-SENSORY_CLASS_ALIASES = {"multisensory": "multi-sensory", "msi": "multi-sensory", "hi": "hearing", "vi": "visual"}
+SENSORY_CLASS_ALIASES = {
+    "multisensory": "multi-sensory",
+    "msi": "multi-sensory",
+    "hi": "hearing",
+    "vi": "visual",
+}
 
 QUALIFICATION_KINDS = (
     "npq-senco",

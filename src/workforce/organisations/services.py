@@ -46,5 +46,7 @@ async def trust_membership_move(*, school_id: int, trust_id: int | None, on: dt.
             await TrustMembership.update({TrustMembership.left_on: on}).where(TrustMembership.id.is_in(stale))
         if trust_id is None or any(m["trust"] == trust_id for m in current):
             return bool(stale)
-        await TrustMembership.insert(TrustMembership(trust=trust_id, school=school_id, joined_on=on, left_on=None))
+        await TrustMembership.insert(
+            TrustMembership(trust=trust_id, school=school_id, joined_on=on, left_on=None)
+        )
         return True

@@ -37,7 +37,10 @@ def test_gias_then_staff_from_the_command_line(cli):
 
     second = cli("gias", GIAS_SAMPLE)
     assert second.exit_code == 0
-    assert "0 created, 0 updated" in second.stdout and "schools: 0 created, 0 updated, 99 unchanged" in second.stdout
+    assert (
+        "0 created, 0 updated" in second.stdout
+        and "schools: 0 created, 0 updated, 99 unchanged" in second.stdout
+    )
     assert run_async(School.count()) == 99
 
 

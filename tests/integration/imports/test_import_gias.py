@@ -113,7 +113,10 @@ async def test_trusts_and_memberships_from_the_extract():
     assert trusts["3104"]["trust_type"] == "MAT"  # "Supported by a multi-academy trust"
     assert trusts["1579"]["trust_type"] == "OTHER"  # "Supported by a trust" (a foundation trust)
     memberships = await TrustMembership.select(
-        TrustMembership.school.urn, TrustMembership.trust.uid, TrustMembership.joined_on, TrustMembership.left_on
+        TrustMembership.school.urn,
+        TrustMembership.trust.uid,
+        TrustMembership.joined_on,
+        TrustMembership.left_on,
     )
     assert sorted(memberships, key=lambda m: m["school.urn"]) == [
         # joined when the academy opened (01-11-2011); no open date in the file: joining date unknown
@@ -142,7 +145,11 @@ async def test_newer_file_updates_schools_in_place_and_moves_a_school_between_tr
                     "Trusts (name)": "Tame Valley Co-Operative Learning Trust",
                     "TrustSchoolFlag (name)": "Supported by a trust",
                 },
-                "124087": {"Trusts (code)": "", "Trusts (name)": "", "TrustSchoolFlag (name)": "Not applicable"},
+                "124087": {
+                    "Trusts (code)": "",
+                    "Trusts (name)": "",
+                    "TrustSchoolFlag (name)": "Not applicable",
+                },
             },
         )
     )
@@ -160,7 +167,10 @@ async def test_newer_file_updates_schools_in_place_and_moves_a_school_between_tr
     assert after[137666]["updated_at"] > before[137666]["updated_at"]
     assert after[100000]["updated_at"] == before[100000]["updated_at"]
     rows = await TrustMembership.select(
-        TrustMembership.school.urn, TrustMembership.trust.uid, TrustMembership.joined_on, TrustMembership.left_on
+        TrustMembership.school.urn,
+        TrustMembership.trust.uid,
+        TrustMembership.joined_on,
+        TrustMembership.left_on,
     )
     on = dt.date(2025, 3, 1)  # the date in the file name
     assert sorted(rows, key=lambda m: (m["school.urn"], m["trust.uid"])) == [
@@ -208,7 +218,11 @@ async def test_only_the_needed_columns_are_required():
     data = b"URN,EstablishmentName,TypeOfEstablishment (code),Unrelated column\n123456,Tiny School,7,x\n"
     await must_import("gias", data)
     school = await School.select().where(School.urn == 123456).first()
-    assert (school["name"], school["scope_group"], school["local_authority"]) == ("Tiny School", "special", None)
+    assert (school["name"], school["scope_group"], school["local_authority"]) == (
+        "Tiny School",
+        "special",
+        None,
+    )
 
 
 async def test_a_column_missing_from_a_later_file_leaves_that_field_alone():
@@ -250,7 +264,13 @@ async def test_bad_rows_are_reported_one_line_each_and_nothing_is_written():
         "row 6, column CloseDate: '31-02-2020' is not a real date",
     ]
     assert report.summary().startswith("gias import rejected: 4 errors in 4 rows")
-    assert await table_counts() == {"Region": 0, "LocalAuthority": 0, "Trust": 0, "School": 0, "TrustMembership": 0}
+    assert await table_counts() == {
+        "Region": 0,
+        "LocalAuthority": 0,
+        "Trust": 0,
+        "School": 0,
+        "TrustMembership": 0,
+    }
 
 
 async def test_duplicate_urn_is_an_error():
@@ -262,7 +282,9 @@ async def test_duplicate_urn_is_an_error():
 
 async def test_a_bad_row_after_thousands_of_good_ones_writes_nothing():
     """The good rows before it are written in chunks inside the transaction, then all rolled back."""
-    lines = ["URN,EstablishmentName,TypeOfEstablishment (code),LA (code),LA (name),Trusts (code),Trusts (name)"]
+    lines = [
+        "URN,EstablishmentName,TypeOfEstablishment (code),LA (code),LA (name),Trusts (code),Trusts (name)"
+    ]
     lines += [f"{200000 + i},School {i},34,886,Kent,{7000 + i % 50},Trust {i % 50}" for i in range(4500)]
     lines.append("299999,Last School,not-a-code,886,Kent,,")
     report = await run("gias", "\n".join(lines).encode())
@@ -270,20 +292,36 @@ async def test_a_bad_row_after_thousands_of_good_ones_writes_nothing():
     assert report.error_lines() == [
         "row 4502, column TypeOfEstablishment (code): must be a type code, got 'not-a-code'"
     ]
-    assert await table_counts() == {"Region": 0, "LocalAuthority": 0, "Trust": 0, "School": 0, "TrustMembership": 0}
+    assert await table_counts() == {
+        "Region": 0,
+        "LocalAuthority": 0,
+        "Trust": 0,
+        "School": 0,
+        "TrustMembership": 0,
+    }
 
 
 async def test_dry_run_counts_like_a_real_run_and_writes_nothing():
     dry = await run("gias", GIAS_SUBSET, dry_run=True)
     assert dry.ok and not dry.applied
-    assert await table_counts() == {"Region": 0, "LocalAuthority": 0, "Trust": 0, "School": 0, "TrustMembership": 0}
+    assert await table_counts() == {
+        "Region": 0,
+        "LocalAuthority": 0,
+        "Trust": 0,
+        "School": 0,
+        "TrustMembership": 0,
+    }
     real = await must_import("gias", GIAS_SUBSET)
     assert dry.entities == real.entities
     assert "dry run" in dry.summary()
 
 
 async def test_a_file_that_is_not_csv_is_rejected_with_a_clear_line():
-    data = b"URN,EstablishmentName,TypeOfEstablishment (code)\n123456,A,1\n123457,B" + b"x" * (17 * 1024 * 1024) + b",1\n"
+    data = (
+        b"URN,EstablishmentName,TypeOfEstablishment (code)\n123456,A,1\n123457,B"
+        + b"x" * (17 * 1024 * 1024)
+        + b",1\n"
+    )
     report = await run("gias", data)
     assert not report.applied
     assert report.error_lines() == [

@@ -25,7 +25,9 @@ async def test_progress_is_reported_in_bytes_up_to_the_whole_file():
     lines += [f"{200000 + i},School {i},1" for i in range(5000)]
     data = "\n".join(lines).encode()
     calls: list[tuple[int, int]] = []
-    report = await import_file("gias", data, actor="x", progress=lambda done, total: calls.append((done, total)))
+    report = await import_file(
+        "gias", data, actor="x", progress=lambda done, total: calls.append((done, total))
+    )
     assert report.applied
     assert len(calls) == 3  # after rows 2,000 and 4,000, and at the end
     assert calls[-1] == (len(data), len(data))
@@ -41,12 +43,32 @@ async def test_bytes_and_paths_give_the_same_result():
 
 
 async def test_report_shape(trust_schools):
-    report = await import_file("staff", b"staff_id,first_name,last_name,role,start_date,school_urn\nS1,A,B,cook,2024-01-01,140001\n", actor="x")
+    report = await import_file(
+        "staff",
+        b"staff_id,first_name,last_name,role,start_date,school_urn\nS1,A,B,cook,2024-01-01,140001\n",
+        actor="x",
+    )
     assert isinstance(report, ImportReport)
-    assert (report.kind, report.rows_read, report.applied, report.created, report.updated, report.unchanged) == (
-        "staff", 1, False, 0, 0, 0,
+    assert (
+        report.kind,
+        report.rows_read,
+        report.applied,
+        report.created,
+        report.updated,
+        report.unchanged,
+    ) == (
+        "staff",
+        1,
+        False,
+        0,
+        0,
+        0,
     )
     assert report.errors == [
-        RowError(2, "role", "unknown role 'cook'; expected one of: teacher, ta, senco, headteacher, deputy-head, "
-                 "assistant-head, trust-leader, other")
+        RowError(
+            2,
+            "role",
+            "unknown role 'cook'; expected one of: teacher, ta, senco, headteacher, deputy-head, "
+            "assistant-head, trust-leader, other",
+        )
     ]

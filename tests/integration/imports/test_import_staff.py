@@ -10,11 +10,32 @@ from import_helpers import csv_bytes, fixture, must_import, run
 
 from workforce.people.tables import AuditEntry, Employment, SencoExemption, StaffMember
 
-HEADER = ["staff_id", "trn", "first_name", "last_name", "qts", "school_urn", "trust_uid", "role", "fte", "start_date"]
+HEADER = [
+    "staff_id",
+    "trn",
+    "first_name",
+    "last_name",
+    "qts",
+    "school_urn",
+    "trust_uid",
+    "role",
+    "fte",
+    "start_date",
+]
 
 
-def row(staff_id="S100", trn="", first="Nia", last="Evans", qts="yes", urn="140001", uid="", role="teacher",
-        fte="1", start="2024-09-01"):
+def row(
+    staff_id="S100",
+    trn="",
+    first="Nia",
+    last="Evans",
+    qts="yes",
+    urn="140001",
+    uid="",
+    role="teacher",
+    fte="1",
+    start="2024-09-01",
+):
     return [staff_id, trn, first, last, qts, urn, uid, role, fte, start]
 
 
@@ -39,7 +60,9 @@ async def test_good_file_creates_people_employments_and_exemptions(staff):
 
     people = {p["staff_ref"]: p for p in await StaffMember.select()}
     assert people["S001"]["trn"] == "1234567" and people["S001"]["qts"] is True
-    assert people["S003"]["trn"] is None and people["S003"]["email"] is None and people["S003"]["qts"] is False
+    assert (
+        people["S003"]["trn"] is None and people["S003"]["email"] is None and people["S003"]["qts"] is False
+    )
     assert people["S006"]["trn"] == "0123456"  # leading zero kept: TRNs are text
     assert people["S007"]["title"] == ""
 
@@ -71,7 +94,10 @@ async def test_good_file_creates_people_employments_and_exemptions(staff):
     assert by_key[("S007", "teacher")]["end_date"] == dt.date(2025, 7, 31)
 
     exemption = await SencoExemption.select(
-        SencoExemption.staff.staff_ref, SencoExemption.served_from, SencoExemption.served_to, SencoExemption.note
+        SencoExemption.staff.staff_ref,
+        SencoExemption.served_from,
+        SencoExemption.served_to,
+        SencoExemption.note,
     )
     assert exemption == [
         {
@@ -123,7 +149,9 @@ async def test_reimport_changes_nothing_and_reports_unchanged(staff):
 
 async def test_changed_rows_update_in_place_with_an_audit_of_what_changed(staff):
     text = fixture("staff_good.csv").read_text()
-    text = text.replace("S003,,Mrs,Carol,Dunn,,no,140001,,ta,0.8", "S003,,Mrs,Carol,Dunn-Smith,,no,140001,,ta,0.6")
+    text = text.replace(
+        "S003,,Mrs,Carol,Dunn,,no,140001,,ta,0.8", "S003,,Mrs,Carol,Dunn-Smith,,no,140001,,ta,0.6"
+    )
     report = await must_import("staff", text.encode(), actor="hr.lead@oak.example")
     assert report.entities["staff members"].updated == 1
     assert report.entities["employments"].updated == 1
@@ -158,16 +186,36 @@ async def test_a_person_can_be_added_to_a_second_school_later(staff):
         ({"trn": "12345"}, "row 2, column trn: TRN must be exactly 7 digits, got '12345'"),
         ({"trn": "0000000"}, "row 2, column trn: TRN 0000000 is not a valid teacher reference number"),
         ({"trn": "12 34567"}, "row 2, column trn: TRN must be exactly 7 digits, got '12 34567'"),
-        ({"urn": "999999"}, "row 2, column school_urn: no school has URN 999999 (import the GIAS establishment file first)"),
+        (
+            {"urn": "999999"},
+            "row 2, column school_urn: no school has URN 999999 (import the GIAS establishment file first)",
+        ),
         ({"urn": "14001"}, "row 2, column school_urn: URN must be 6 digits, got '14001'"),
-        ({"urn": "", "uid": "9999"}, "row 2, column trust_uid: no trust has UID '9999' (import the GIAS establishment file first)"),
-        ({"urn": "", "uid": ""}, "row 2, column school_urn: give school_urn for a post at a school, or trust_uid for a trust-level post"),
-        ({"uid": "5001"}, "row 2, column trust_uid: give school_urn for a post at a school or trust_uid for a trust-level post, not both"),
+        (
+            {"urn": "", "uid": "9999"},
+            "row 2, column trust_uid: no trust has UID '9999' (import the GIAS establishment file first)",
+        ),
+        (
+            {"urn": "", "uid": ""},
+            "row 2, column school_urn: give school_urn for a post at a school, or trust_uid for a "
+            "trust-level post",
+        ),
+        (
+            {"uid": "5001"},
+            "row 2, column trust_uid: give school_urn for a post at a school or trust_uid for a trust-level "
+            "post, not both",
+        ),
         ({"start": "2024-13-01"}, "row 2, column start_date: '2024-13-01' is not a real date"),
-        ({"start": "1 Sept 2024"}, "row 2, column start_date: date must be YYYY-MM-DD or DD/MM/YYYY, got '1 Sept 2024'"),
+        (
+            {"start": "1 Sept 2024"},
+            "row 2, column start_date: date must be YYYY-MM-DD or DD/MM/YYYY, got '1 Sept 2024'",
+        ),
         ({"start": ""}, "row 2, column start_date: start_date is required"),
-        ({"role": "caretaker"}, "row 2, column role: unknown role 'caretaker'; expected one of: teacher, ta, senco, "
-         "headteacher, deputy-head, assistant-head, trust-leader, other"),
+        (
+            {"role": "caretaker"},
+            "row 2, column role: unknown role 'caretaker'; expected one of: teacher, ta, senco, "
+            "headteacher, deputy-head, assistant-head, trust-leader, other",
+        ),
         ({"fte": "1.5"}, "row 2, column fte: must be between 0 and 1, got '1.5'"),
         ({"fte": "full"}, "row 2, column fte: must be a number, got 'full'"),
         ({"qts": "maybe"}, "row 2, column qts: must be yes or no (or true/false, Y/N, 1/0), got 'maybe'"),
@@ -236,7 +284,8 @@ async def test_one_person_with_different_details_on_two_rows(trust_schools):
     data = csv_bytes(HEADER, row(), row(last="Evens", role="senco"))
     report = await run("staff", data)
     assert report.error_lines() == [
-        "row 3, column staff_id: staff id 'S100' is on row 2 with different personal details; every row of one "
+        "row 3, column staff_id: staff id 'S100' is on row 2 with different personal details; every row of "
+        "one "
         "person must repeat the same name, TRN, email, QTS and exemption"
     ]
 
@@ -251,7 +300,8 @@ async def test_exemption_rules(trust_schools):
     )
     report = await run("staff", data)
     assert report.error_lines() == [
-        "row 2, column senco_served_from: the exemption is for SENCOs serving before 1 September 2009, got 2010-01-01",
+        "row 2, column senco_served_from: the exemption is for SENCOs serving before 1 September 2009, got "
+        "2010-01-01",
         "row 3, column senco_served_from: only used when senco_exempt is yes",
         "row 4, column senco_served_to: is before senco_served_from",
     ]
@@ -263,14 +313,19 @@ async def test_header_problems_are_reported_on_row_one(trust_schools):
         "row 1, column last_name: required column is missing from the header row",
         "row 1, column surname: unknown column; the staff format has: staff_id, first_name, last_name, role, "
         "start_date, trn, title, email, qts, school_urn, trust_uid, fte, end_date, senior_leader, senco_fte, "
-        "sensory_class, sensory_class_since, senco_exempt, senco_served_from, senco_served_to, senco_exemption_note",
+        "sensory_class, sensory_class_since, senco_exempt, senco_served_from, senco_served_to, "
+        "senco_exemption_note",
     ]
     empty = await run("staff", b"")
-    assert empty.error_lines() == ["row 1, column (file): the file is empty: expected a header row naming the columns"]
+    assert empty.error_lines() == [
+        "row 1, column (file): the file is empty: expected a header row naming the columns"
+    ]
 
 
 async def test_errors_on_several_rows_are_all_listed_and_nothing_is_written(trust_schools):
-    data = csv_bytes(HEADER, row("S1"), row("S2", trn="123"), row("S3"), row("S4", urn="999999"), row("S5", fte="-1"))
+    data = csv_bytes(
+        HEADER, row("S1"), row("S2", trn="123"), row("S3"), row("S4", urn="999999"), row("S5", fte="-1")
+    )
     report = await run("staff", data)
     assert [(e.row, e.column) for e in sorted(report.errors)] == [(3, "trn"), (5, "school_urn"), (6, "fte")]
     assert report.bad_rows == 3
@@ -297,7 +352,12 @@ async def test_long_file_good_path_crosses_chunks(trust_schools):
     assert real.entities == dry.entities
     assert real.entities["staff members"].created == 3000
     assert real.entities["employments"].created == 6000
-    assert await counts() == {"StaffMember": 3000, "Employment": 6000, "SencoExemption": 0, "AuditEntry": 9000}
+    assert await counts() == {
+        "StaffMember": 3000,
+        "Employment": 6000,
+        "SencoExemption": 0,
+        "AuditEntry": 9000,
+    }
     again = await must_import("staff", csv_bytes(HEADER, *rows))
     assert again.unchanged == 9000 and again.created == again.updated == 0
 

@@ -60,7 +60,9 @@ async def test_qualification_outcome_updates_the_same_record(staff):
         dt.date(2026, 7, 10),
         "Best Practice Network",  # no provider column: kept
     )
-    audit = await AuditEntry.select().where(AuditEntry.entity == "qualification", AuditEntry.action == "update")
+    audit = await AuditEntry.select().where(
+        AuditEntry.entity == "qualification", AuditEntry.action == "update"
+    )
     assert len(audit) == 1
     assert as_dict(audit[0]["before"]) == {"status": "in-progress", "award_date": None}
     assert as_dict(audit[0]["after"]) == {"status": "passed", "award_date": "2026-07-10"}
@@ -69,20 +71,35 @@ async def test_qualification_outcome_updates_the_same_record(staff):
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        (["S001", "npq-sendco", "passed", "", "2024-01-01"],
-         "row 2, column qualification: unknown qualification 'npq-sendco'; expected one of: npq-senco, nasenco, "
-         "npq-headship, head-send, send-leadership, mq-hearing, mq-visual, mq-multi-sensory"),
-        (["S001", "nasenco", "complete", "", ""],
-         "row 2, column status: unknown status 'complete'; expected one of: registered, in-progress, passed, failed, "
-         "withdrawn, voided"),
-        (["S404", "nasenco", "registered", "", ""],
-         "row 2, column staff_id: no staff member has staff id 'S404' (import the staff file first)"),
-        (["S001", "nasenco", "passed", "2020-01-01", ""],
-         "row 2, column award_date: a passed qualification needs its award date (deadlines are counted from it)"),
-        (["S001", "nasenco", "passed", "2020-01-01", "2019-01-01"],
-         "row 2, column award_date: award date 2019-01-01 is before the start date 2020-01-01"),
-        (["S001", "nasenco", "registered", "32/01/2020", ""],
-         "row 2, column start_date: '32/01/2020' is not a real date"),
+        (
+            ["S001", "npq-sendco", "passed", "", "2024-01-01"],
+            "row 2, column qualification: unknown qualification 'npq-sendco'; expected one of: npq-senco, "
+            "nasenco, "
+            "npq-headship, head-send, send-leadership, mq-hearing, mq-visual, mq-multi-sensory",
+        ),
+        (
+            ["S001", "nasenco", "complete", "", ""],
+            "row 2, column status: unknown status 'complete'; expected one of: registered, in-progress, "
+            "passed, failed, "
+            "withdrawn, voided",
+        ),
+        (
+            ["S404", "nasenco", "registered", "", ""],
+            "row 2, column staff_id: no staff member has staff id 'S404' (import the staff file first)",
+        ),
+        (
+            ["S001", "nasenco", "passed", "2020-01-01", ""],
+            "row 2, column award_date: a passed qualification needs its award date (deadlines are counted "
+            "from it)",
+        ),
+        (
+            ["S001", "nasenco", "passed", "2020-01-01", "2019-01-01"],
+            "row 2, column award_date: award date 2019-01-01 is before the start date 2020-01-01",
+        ),
+        (
+            ["S001", "nasenco", "registered", "32/01/2020", ""],
+            "row 2, column start_date: '32/01/2020' is not a real date",
+        ),
     ],
 )
 async def test_bad_qualification_rows(staff, values, expected):
@@ -94,9 +111,13 @@ async def test_bad_qualification_rows(staff, values, expected):
 
 async def test_duplicate_qualification_key_in_one_file(staff):
     header = ["staff_id", "qualification", "status"]
-    report = await run("qualifications", csv_bytes(header, ["S001", "NPQSENCO", "registered"], ["S001", "npq-senco", "in-progress"]))
+    report = await run(
+        "qualifications",
+        csv_bytes(header, ["S001", "NPQSENCO", "registered"], ["S001", "npq-senco", "in-progress"]),
+    )
     assert report.error_lines() == [
-        "row 3, column qualification: duplicate qualification: same staff id, qualification and start date as row 2"
+        "row 3, column qualification: duplicate qualification: same staff id, qualification and start date "
+        "as row 2"
     ]
 
 
@@ -129,7 +150,9 @@ async def test_cpd_good_path_keys_and_verification(staff):
 async def test_cpd_record_id_is_the_key_so_title_and_date_can_change(staff):
     await must_import("cpd", fixture("cpd_good.csv"))
     header = ["staff_id", "record_id", "title", "date", "hours", "status"]
-    data = csv_bytes(header, ["S003", "HR-1001", "Supporting autistic pupils", "2025-10-15", "3", "self-reported"])
+    data = csv_bytes(
+        header, ["S003", "HR-1001", "Supporting autistic pupils", "2025-10-15", "3", "self-reported"]
+    )
     report = await must_import("cpd", data)
     assert report.entities["CPD records"].updated == 1
     record = await CpdRecord.select().where(CpdRecord.record_ref == "HR-1001").first()
@@ -145,21 +168,33 @@ async def test_cpd_record_id_is_the_key_so_title_and_date_can_change(staff):
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        (["S003", "", "Course", "2025-01-01", "2", "yes", "autism", "self-reported"],
-         "row 2, column send_area: unknown SEND area 'autism'; expected one of: general, communication-and-interaction, "
-         "cognition-and-learning, social-emotional-and-mental-health, sensory-and-physical"),
-        (["S003", "", "Course", "2025-01-01", "2", "yes", "general", "approved"],
-         "row 2, column status: unknown status 'approved'; expected one of: self-reported, verified"),
-        (["S003", "", "Course", "2025-01-01", "two", "yes", "general", ""],
-         "row 2, column hours: must be a number, got 'two'"),
-        (["S003", "", "Course", "2025-01-01", "-1", "yes", "general", ""],
-         "row 2, column hours: must be between 0 and 1000, got '-1'"),
-        (["S003", "", "", "2025-01-01", "1", "yes", "general", ""],
-         "row 2, column title: title is required"),
-        (["S003", "", "Course", "2025-01-01", "1", "sometimes", "general", ""],
-         "row 2, column send: must be yes or no (or true/false, Y/N, 1/0), got 'sometimes'"),
-        (["S404", "", "Course", "2025-01-01", "1", "yes", "general", ""],
-         "row 2, column staff_id: no staff member has staff id 'S404' (import the staff file first)"),
+        (
+            ["S003", "", "Course", "2025-01-01", "2", "yes", "autism", "self-reported"],
+            "row 2, column send_area: unknown SEND area 'autism'; expected one of: general, "
+            "communication-and-interaction, "
+            "cognition-and-learning, social-emotional-and-mental-health, sensory-and-physical",
+        ),
+        (
+            ["S003", "", "Course", "2025-01-01", "2", "yes", "general", "approved"],
+            "row 2, column status: unknown status 'approved'; expected one of: self-reported, verified",
+        ),
+        (
+            ["S003", "", "Course", "2025-01-01", "two", "yes", "general", ""],
+            "row 2, column hours: must be a number, got 'two'",
+        ),
+        (
+            ["S003", "", "Course", "2025-01-01", "-1", "yes", "general", ""],
+            "row 2, column hours: must be between 0 and 1000, got '-1'",
+        ),
+        (["S003", "", "", "2025-01-01", "1", "yes", "general", ""], "row 2, column title: title is required"),
+        (
+            ["S003", "", "Course", "2025-01-01", "1", "sometimes", "general", ""],
+            "row 2, column send: must be yes or no (or true/false, Y/N, 1/0), got 'sometimes'",
+        ),
+        (
+            ["S404", "", "Course", "2025-01-01", "1", "yes", "general", ""],
+            "row 2, column staff_id: no staff member has staff id 'S404' (import the staff file first)",
+        ),
     ],
 )
 async def test_bad_cpd_rows(staff, values, expected):
@@ -173,7 +208,10 @@ async def test_cpd_semh_alias_and_uk_dates(staff):
     header = ["staff_id", "title", "date", "send_area"]
     await must_import("cpd", csv_bytes(header, ["S003", "Zones of regulation", "03/02/2026", "SEMH"]))
     record = await CpdRecord.select().first()
-    assert (record["send_area"], record["activity_date"]) == ("social-emotional-and-mental-health", dt.date(2026, 2, 3))
+    assert (record["send_area"], record["activity_date"]) == (
+        "social-emotional-and-mental-health",
+        dt.date(2026, 2, 3),
+    )
 
 
 async def test_cpd_duplicates_and_record_ids_of_other_staff(staff):
@@ -204,7 +242,9 @@ async def test_cpd_duplicates_and_record_ids_of_other_staff(staff):
 async def test_placements_good_path_and_idempotency(staff):
     report = await must_import("placements", fixture("placements_good.csv"))
     assert report.entities["placements"].created == 2
-    rows = await Placement.select(Placement.staff.staff_ref, Placement.route, Placement.host_urn, Placement.days)
+    rows = await Placement.select(
+        Placement.staff.staff_ref, Placement.route, Placement.host_urn, Placement.days
+    )
     assert sorted(rows, key=lambda p: p["route"]) == [
         {"staff.staff_ref": "S007", "route": "ECF", "host_urn": 140003, "days": 5},
         {"staff.staff_ref": "S007", "route": "ITT", "host_urn": 140002, "days": 30},
@@ -220,14 +260,22 @@ async def test_placements_good_path_and_idempotency(staff):
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        (["S007", "SCITT", "140002", "2023-01-09", "3"],
-         "row 2, column route: unknown route 'SCITT'; expected one of: ITT, ECF"),
-        (["S007", "ITT", "654321", "2023-01-09", "3"],
-         "row 2, column host_urn: no school has URN 654321 (import the GIAS establishment file first)"),
-        (["S007", "ITT", "140002", "2023-01-09", "3.5"],
-         "row 2, column days: must be a whole number of days, got '3.5'"),
-        (["S404", "ITT", "140002", "2023-01-09", "3"],
-         "row 2, column staff_id: no staff member has staff id 'S404' (import the staff file first)"),
+        (
+            ["S007", "SCITT", "140002", "2023-01-09", "3"],
+            "row 2, column route: unknown route 'SCITT'; expected one of: ITT, ECF",
+        ),
+        (
+            ["S007", "ITT", "654321", "2023-01-09", "3"],
+            "row 2, column host_urn: no school has URN 654321 (import the GIAS establishment file first)",
+        ),
+        (
+            ["S007", "ITT", "140002", "2023-01-09", "3.5"],
+            "row 2, column days: must be a whole number of days, got '3.5'",
+        ),
+        (
+            ["S404", "ITT", "140002", "2023-01-09", "3"],
+            "row 2, column staff_id: no staff member has staff id 'S404' (import the staff file first)",
+        ),
     ],
 )
 async def test_bad_placement_rows(staff, values, expected):
@@ -250,7 +298,9 @@ async def test_governance_good_path_and_idempotency(trust_schools):
         GovernanceRole.role,
         GovernanceRole.send_responsibility,
     )
-    assert {(g["full_name"], g["school.urn"], g["trust.uid"], g["role"], g["send_responsibility"]) for g in rows} == {
+    assert {
+        (g["full_name"], g["school.urn"], g["trust.uid"], g["role"], g["send_responsibility"]) for g in rows
+    } == {
         ("Helen Shaw", 140001, None, "governor", True),
         ("Ian Brooks", 140001, None, "chair", False),
         ("Jo Marsh", None, "5001", "trustee", True),
@@ -266,16 +316,26 @@ async def test_governance_good_path_and_idempotency(trust_schools):
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        (["Al Green", "", "5001", "governor", "yes"],
-         "row 2, column role: a governor sits on a school's board: give school_urn, or use role trustee"),
-        (["Al Green", "140001", "", "trustee", "yes"],
-         "row 2, column role: a trustee sits on a trust's board: give trust_uid, or use role governor"),
-        (["Al Green", "140001", "", "clerk", "yes"],
-         "row 2, column role: unknown role 'clerk'; expected one of: governor, trustee, chair"),
-        (["Al Green", "777777", "", "governor", "yes"],
-         "row 2, column school_urn: no school has URN 777777 (import the GIAS establishment file first)"),
-        (["Al Green", "140001", "", "governor", "perhaps"],
-         "row 2, column send_responsibility: must be yes or no (or true/false, Y/N, 1/0), got 'perhaps'"),
+        (
+            ["Al Green", "", "5001", "governor", "yes"],
+            "row 2, column role: a governor sits on a school's board: give school_urn, or use role trustee",
+        ),
+        (
+            ["Al Green", "140001", "", "trustee", "yes"],
+            "row 2, column role: a trustee sits on a trust's board: give trust_uid, or use role governor",
+        ),
+        (
+            ["Al Green", "140001", "", "clerk", "yes"],
+            "row 2, column role: unknown role 'clerk'; expected one of: governor, trustee, chair",
+        ),
+        (
+            ["Al Green", "777777", "", "governor", "yes"],
+            "row 2, column school_urn: no school has URN 777777 (import the GIAS establishment file first)",
+        ),
+        (
+            ["Al Green", "140001", "", "governor", "perhaps"],
+            "row 2, column send_responsibility: must be yes or no (or true/false, Y/N, 1/0), got 'perhaps'",
+        ),
     ],
 )
 async def test_bad_governance_rows(trust_schools, values, expected):

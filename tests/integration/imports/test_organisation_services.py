@@ -32,9 +32,13 @@ async def test_trust_membership_move():
     assert await trust_membership_move(school_id=school, trust_id=trusts["3104"], on=on) is False
     assert await trust_membership_move(school_id=school, trust_id=trusts["1579"], on=on) is True
     assert await trust_membership_move(school_id=school, trust_id=None, on=dt.date(2026, 1, 1)) is True
-    rows = await TrustMembership.select(
-        TrustMembership.trust.uid, TrustMembership.joined_on, TrustMembership.left_on
-    ).where(TrustMembership.school == school).order_by(TrustMembership.id)
+    rows = (
+        await TrustMembership.select(
+            TrustMembership.trust.uid, TrustMembership.joined_on, TrustMembership.left_on
+        )
+        .where(TrustMembership.school == school)
+        .order_by(TrustMembership.id)
+    )
     assert rows == [
         {"trust.uid": "3104", "joined_on": dt.date(2011, 11, 1), "left_on": on},
         {"trust.uid": "1579", "joined_on": on, "left_on": dt.date(2026, 1, 1)},

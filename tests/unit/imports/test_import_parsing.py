@@ -79,7 +79,12 @@ def test_other_words_are_not_booleans(raw):
 def test_numbers_and_ranges():
     fte = number(minimum=0, maximum=1)
     assert fte("0.5") == 0.5 and fte("1") == 1.0 and fte("0") == 0.0
-    for bad, message in (("1.01", "between 0 and 1"), ("-0.1", "between 0 and 1"), ("nan", "a number"), ("x", "a number")):
+    for bad, message in (
+        ("1.01", "between 0 and 1"),
+        ("-0.1", "between 0 and 1"),
+        ("nan", "a number"),
+        ("x", "a number"),
+    ):
         with pytest.raises(FieldError, match=message):
             fte(bad)
     assert number(minimum=0)("5") == 5.0

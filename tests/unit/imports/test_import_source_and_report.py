@@ -35,7 +35,7 @@ def test_encoding_detection_scans_past_the_first_block():
 
 
 def test_blank_rows_are_skipped_but_counted_in_row_numbers():
-    _, _, rows = rows_of(b"a,b\n1,2\n\n,\n3,4\r\n\"multi\nline\",5\n6,7\n")
+    _, _, rows = rows_of(b'a,b\n1,2\n\n,\n3,4\r\n"multi\nline",5\n6,7\n')
     assert rows == [(2, ["1", "2"]), (5, ["3", "4"]), (6, ["multi\nline", "5"]), (7, ["6", "7"])]
 
 
@@ -64,7 +64,9 @@ def test_headers():
     assert normalise_header("Start-Date") == "start_date"
     report = ImportReport(kind="staff")
     importer = StaffImporter(report, actor="t", now=None)
-    assert importer.check_header(["staff_id", "first_name", "last_name", "role", "start_date", "Role"]) is None
+    assert (
+        importer.check_header(["staff_id", "first_name", "last_name", "role", "start_date", "Role"]) is None
+    )
     assert report.error_lines() == [
         "row 1, column role: this column appears more than once",
         "row 1, column school_urn: the header needs a school_urn column, a trust_uid column or both",
@@ -81,12 +83,24 @@ def test_audit_values_are_the_columns_of_an_audit_entry():
 
     at = dt.datetime(2025, 1, 2, 3, 4, tzinfo=dt.timezone.utc)
     values = audit_values(
-        actor="cli:import staff", action="update", entity="employment", entity_id=7, staff_id=3,
-        before={"end_date": None}, after={"end_date": dt.date(2025, 8, 31)}, at=at,
+        actor="cli:import staff",
+        action="update",
+        entity="employment",
+        entity_id=7,
+        staff_id=3,
+        before={"end_date": None},
+        after={"end_date": dt.date(2025, 8, 31)},
+        at=at,
     )
     assert values == {
-        "at": at, "actor": "cli:import staff", "action": "update", "entity": "employment", "entity_id": 7,
-        "staff": 3, "before": {"end_date": None}, "after": {"end_date": "2025-08-31"},
+        "at": at,
+        "actor": "cli:import staff",
+        "action": "update",
+        "entity": "employment",
+        "entity_id": 7,
+        "staff": 3,
+        "before": {"end_date": None},
+        "after": {"end_date": "2025-08-31"},
     }
     entry = audit_entry(actor="a", action="create", entity="x", staff_id=3, after={"n": 1}, at=at)
     assert (entry.actor, entry.staff, entry.after, entry.at) == ("a", 3, {"n": 1}, at)
