@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from workforce.certificates.tables import Certificate
 from workforce.compliance.tables import EvaluationSnapshot, SnapshotFinding
@@ -56,27 +56,71 @@ RULE_TITLES = {
 }
 
 
-def _rule_position(rule: str) -> tuple[int, str]:
-    """Rules in the order the standards list them (STANDARDS.md), unknown ones last, alphabetically."""
-    known = list(RULE_TITLES)
-    return (known.index(rule) if rule in known else len(known), rule)
-
-
 class CertificateInputError(ValueError):
     """The snapshot cannot be certified (clear message for the user)."""
 
 
-def rule_title(rule: str) -> str:
-    """The rule's title from the standards engine when it provides one, else the built-in list."""
-    try:  # the standards engine owns rule titles once it exists
-        from workforce.standards import rule_titles  # type: ignore[attr-defined]
-
-        titles = rule_titles()
-        if rule in titles:
-            return titles[rule]
-    except (ImportError, AttributeError, TypeError):
-        pass
+def rule_title(rule: str, titles: dict[str, str] | None = None) -> str:
+    """The rule's title from the standard's file when loaded, else the built-in list, else its id."""
+    if titles and rule in titles:
+        return titles[rule]
     return RULE_TITLES.get(rule, rule)
+
+
+@dataclass(frozen=True)
+class StandardInfo:
+    title: str
+    rule_titles: dict[str, str]
+    rule_order: tuple[str, ...]
+
+
+def standard_info(standard_id: str) -> StandardInfo | None:
+    """Title and rule titles/order from the standards engine's data file, if it can be loaded."""
+    try:
+        from workforce.standards import load_standard
+
+        standard = load_standard(standard_id)
+    except (ImportError, ValueError, OSError):
+        return None
+    return StandardInfo(
+        title=standard.title,
+        rule_titles={rule.id: rule.title for rule in standard.rules},
+        rule_order=tuple(rule.id for rule in standard.rules),
+    )
+
+
+def _number(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+# The figures of a ratio finding worth printing (from the engine's ``metrics``), in order, with labels.
+RATIO_FIGURES = {
+    "senco-capacity": (
+        ("senco_fte", "SENCO FTE"),
+        ("sen_pupils", "pupils with SEN"),
+        ("fte_per_100_sen", "SENCO FTE per 100 pupils with SEN"),
+        ("required_fte", "FTE required"),
+    ),
+    "ta-capacity": (
+        ("pupils", "pupils"),
+        ("ta_fte", "TA FTE"),
+        ("pupils_per_ta_fte", "pupils per TA FTE"),
+        ("limit_pupils_per_ta_fte", "limit"),
+        ("national_pupils_per_ta_fte", "national figure"),
+    ),
+}
+
+
+def ratio_figures(rule: str, metrics: dict) -> str:
+    """``SENCO FTE 0.3; pupils with SEN 120; ...`` from the finding's metrics (known figures only)."""
+    parts = [
+        f"{label} {_number(metrics[key])}"
+        for key, label in RATIO_FIGURES.get(rule, ())
+        if metrics.get(key) is not None
+    ]
+    return "; ".join(parts)
 
 
 @dataclass
@@ -109,7 +153,7 @@ class RatioLine:
     title: str
     outcome: str
     text: str
-    figures: dict = field(default_factory=dict)
+    figures: str = ""
 
 
 @dataclass
@@ -121,6 +165,7 @@ class CertificateContent:
     scope_ref: str
     organisation_name: str
     organisation_label: str
+    standard_title: str
     standard_id: str
     standard_version: str
     as_of: dt.date
@@ -135,8 +180,8 @@ class CertificateContent:
 
 
 def _finding_data(row: dict) -> dict:
-    """Structured figures a finding may carry (the engine's ``data``/``detail`` JSON), if any."""
-    for key in ("data", "detail", "details", "figures"):
+    """The figures a finding carries (the engine's ``metrics`` JSON), if the snapshot stored them."""
+    for key in ("metrics", "data", "detail"):
         value = row.get(key)
         if isinstance(value, str) and value.strip().startswith("{"):
             import json
@@ -197,6 +242,14 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
     if name is None:
         raise CertificateInputError(f"The snapshot's {scope} {scope_ref!r} is not in the database")
 
+    info = standard_info(snapshot["standard_id"])
+    titles = info.rule_titles if info else {}
+    order_of_rules = list(info.rule_order) if info else list(RULE_TITLES)
+
+    def position(rule: str) -> tuple[int, str]:
+        """Rules in the standard's order, unknown ones last, alphabetically."""
+        return (order_of_rules.index(rule) if rule in order_of_rules else len(order_of_rules), rule)
+
     findings = await SnapshotFinding.select().where(SnapshotFinding.snapshot == snapshot_id)
     urns = sorted({row["urn"] for row in findings if row["urn"] is not None})
     school_names: dict[int, str] = {}
@@ -233,10 +286,10 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
                     place=place(row),
                     urn=row["urn"],
                     rule=rule,
-                    title=rule_title(rule),
+                    title=rule_title(rule, titles),
                     outcome=outcome,
                     text=row["reason"],
-                    figures=_finding_data(row),
+                    figures=ratio_figures(rule, _finding_data(row)),
                 )
             )
         if outcome not in ("gap", "due-soon"):
@@ -245,7 +298,7 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
             withheld[(place(row), rule, outcome, row["due"] if outcome == "due-soon" else None)] += 1
             continue
         line = FindingLine(
-            place=place(row), rule=rule, title=rule_title(rule), outcome=outcome, due=row["due"],
+            place=place(row), rule=rule, title=rule_title(rule, titles), outcome=outcome, due=row["due"],
             text=row["reason"],
         )
         (gaps if outcome == "gap" else due_soon).append(line)
@@ -257,7 +310,7 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
         else:
             verb = "must soon meet"
         line = FindingLine(
-            place=where, rule=rule, title=rule_title(rule), outcome=outcome, due=due,
+            place=where, rule=rule, title=rule_title(rule, titles), outcome=outcome, due=due,
             text=f"{staff} {verb} this rule (names are not printed on certificates).",
         )
         (gaps if outcome == "gap" else due_soon).append(line)
@@ -268,10 +321,10 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
     ratios.sort(key=lambda line: (line.place, line.rule))
 
     rules = [
-        RuleSummary(rule=rule, title=rule_title(rule), basis=basis[rule],
+        RuleSummary(rule=rule, title=rule_title(rule, titles), basis=basis[rule],
                     counts={o: counts[rule].get(o, 0) for o in OUTCOMES}
                     | {o: n for o, n in counts[rule].items() if o not in OUTCOMES})
-        for rule in sorted(order, key=_rule_position)
+        for rule in sorted(order, key=position)
     ]
     label = f"School, URN {scope_ref}" if scope == "school" else f"Trust, group UID {scope_ref}"
     return CertificateContent(
@@ -280,6 +333,7 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
         scope_ref=scope_ref,
         organisation_name=name,
         organisation_label=label,
+        standard_title=info.title if info else "",
         standard_id=snapshot["standard_id"],
         standard_version=snapshot["standard_version"],
         as_of=snapshot["as_of"],

@@ -51,7 +51,8 @@ async def test_certificate_content_matches_the_snapshot(school_snapshot):
 
     assert "SEND workforce compliance certificate" in text
     assert "Oakfield Primary School" in text and "School, URN 100001" in text
-    assert "Standard statutory-2024, version 1.0" in text
+    assert "Standard Statutory requirements for the SEND workforce (2024) statutory-2024, version 1.0" in text
+    assert "A designated SENCO who is a qualified teacher" in text  # the rule's title from standards/
     assert "Compliance as of 1 March 2026" in text
     assert "Evaluated on 2 March 2026" in text
     assert f"Certificate code {cert.code}" in text
