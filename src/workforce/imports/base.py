@@ -195,7 +195,7 @@ async def run_import(
             else:
                 report.applied = True
     except UnreadableCsv as exc:
-        report.add_error(exc.row, "(file)", f"this is not a readable CSV file: {exc.reason}")
+        report.add_error(exc.row, "(file)", exc.reason)
         report.applied = False
     report.errors.sort()
     return report

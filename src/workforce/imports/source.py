@@ -43,7 +43,7 @@ def detect_encoding(stream: BinaryIO) -> str:
 
 
 class UnreadableCsv(ValueError):
-    """The file is not CSV text (a spreadsheet saved in another format, a NUL byte, a runaway quote ...)."""
+    """The file cannot be read as CSV (e.g. a cell over 16 MiB: usually a binary file, not a CSV export)."""
 
     def __init__(self, row: int, reason: str):
         super().__init__(reason)
@@ -57,6 +57,12 @@ class CsvSource:
     def __init__(self, binary: BinaryIO, total_bytes: int):
         self.binary = binary
         self.total_bytes = total_bytes
+        start = binary.read(8)
+        binary.seek(0)
+        if start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            raise UnreadableCsv(
+                1, "this is a spreadsheet workbook, not a CSV file: save it as CSV (UTF-8) first"
+            )
         self.encoding = detect_encoding(binary)
         self._text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
         self._reader = csv.reader(self._text)
@@ -67,7 +73,7 @@ class CsvSource:
         try:
             return next(self._reader, None)
         except csv.Error as exc:
-            raise UnreadableCsv(1, str(exc)) from None
+            raise UnreadableCsv(1, f"this is not a readable CSV file: {exc}") from None
 
     @property
     def bytes_read(self) -> int:
@@ -85,7 +91,7 @@ class CsvSource:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise UnreadableCsv(self.row_number + 1, str(exc)) from None
+                raise UnreadableCsv(self.row_number + 1, f"this is not a readable CSV file: {exc}") from None
             self.row_number += 1
             if not values or all(not value.strip() for value in values):
                 continue

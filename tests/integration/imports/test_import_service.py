@@ -72,3 +72,10 @@ async def test_report_shape(trust_schools):
             "assistant-head, trust-leader, other",
         )
     ]
+
+
+async def test_a_spreadsheet_workbook_is_refused_with_advice():
+    report = await import_file("staff", b"PK\x03\x04\x14\x00\x06\x00 rest of an xlsx zip", actor="x")
+    assert report.error_lines() == [
+        "row 1, column (file): this is a spreadsheet workbook, not a CSV file: save it as CSV (UTF-8) first"
+    ]
