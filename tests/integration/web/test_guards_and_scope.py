@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from litestar import Request, get
+from litestar.params import FromPath
 
 from workforce.app import create_app
 from workforce.people.accounts import ROLES
@@ -32,19 +33,19 @@ async def leads() -> str:
 
 
 @get("/probe/school/{urn:int}", guards=[requires_sign_in])
-async def school_page(request: Request, urn: int) -> str:
+async def school_page(request: Request, urn: FromPath[int]) -> str:
     await require_school(current_user(request), urn)
     return f"school {urn}"
 
 
 @get("/probe/trust/{uid:str}", guards=[requires_sign_in])
-async def trust_page(request: Request, uid: str) -> str:
+async def trust_page(request: Request, uid: FromPath[str]) -> str:
     await require_trust(current_user(request), uid)
     return f"trust {uid}"
 
 
 @get("/probe/staff/{staff_id:int}", guards=[requires_sign_in])
-async def staff_page(request: Request, staff_id: int) -> str:
+async def staff_page(request: Request, staff_id: FromPath[int]) -> str:
     await require_staff(current_user(request), staff_id)
     return f"staff {staff_id}"
 

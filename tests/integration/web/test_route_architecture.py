@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from litestar import get
+from litestar.params import FromPath
 from litestar.routes import HTTPRoute
 
 from workforce.app import create_app
@@ -97,7 +98,7 @@ def test_the_checks_catch_an_unguarded_route_an_unlisted_public_route_and_a_bad_
         return "oops"
 
     @get("/Bad_Page/{thing:str}", guards=[requires_role("admin")])
-    async def badly_named(thing: str) -> str:
+    async def badly_named(thing: FromPath[str]) -> str:
         return thing
 
     app = create_app(extra_route_handlers=[unguarded, unlisted_public, badly_named])
