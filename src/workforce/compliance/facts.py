@@ -1,0 +1,375 @@
+"""Gather the facts the standards engine judges, with a fixed number of set-based queries.
+
+Whatever the number of schools (one, a trust, the whole country), ``facts_gather`` runs the same
+handful of queries: one per kind of fact, each filtered by the same scope expressed in SQL (never
+one query per school). CPD is counted per person, academic year and status in the database, so
+millions of CPD rows come back as at most a few rows per person. The SQL is plain enough to run
+unchanged on SQLite and PostgreSQL; parameters are bound, and the only values written into the SQL
+text are URNs after ``int()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from workforce.organisations.scope import CLOSED_STATUS, OUT_OF_SCOPE
+from workforce.organisations.tables import School
+from workforce.standards.dates import academic_year
+from workforce.standards.facts import (
+    CpdTally,
+    ExemptionFacts,
+    Facts,
+    GovernorFacts,
+    NationalFigures,
+    PersonFacts,
+    PhasePupils,
+    PhaseRoleFte,
+    PlacementFacts,
+    PostFacts,
+    QualificationFacts,
+    SchoolFacts,
+    TrustFacts,
+)
+
+
+class ScopeError(LookupError):
+    """The school or trust asked for does not exist (the message says which)."""
+
+
+async def _fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return await School.raw(sql, *args)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _float(value: Any, places: int = 4) -> float:
+    return round(float(value or 0.0), places)
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lower() in {"1", "true", "t"}
+    return bool(value)
+
+
+class _Scope:
+    """The scope as SQL: common table expressions every query starts with, and their parameters.
+
+    ``scope_school``: the schools judged; ``scope_trust``: their trusts on the as-of date (and the
+    trust asked for); ``scope_staff``: everyone with a current post at one of those schools (or a
+    trust-level post at one of those trusts, unless only schools were asked for).
+    """
+
+    def __init__(self, *, as_of: dt.date, school_urns: list[int] | None, trust_id: int | None):
+        self.as_of = as_of
+        self.params: list[Any] = []
+        current = "e.start_date <= {} AND (e.end_date IS NULL OR e.end_date >= {})"
+        if school_urns is not None:
+            urns = ", ".join(str(int(urn)) for urn in school_urns) or "NULL"
+            school_filter = f"s.urn IN ({urns})"
+            school_params: list[Any] = []
+        elif trust_id is not None:
+            school_filter = (
+                "s.status_code <> {} AND s.id IN (SELECT tm.school FROM trust_membership tm WHERE tm.trust = {} "
+                "AND (tm.joined_on IS NULL OR tm.joined_on <= {}) AND (tm.left_on IS NULL OR tm.left_on > {}))"
+            )
+            school_params = [CLOSED_STATUS, trust_id, as_of, as_of]
+        else:
+            school_filter = "s.status_code <> {} AND (s.scope_group <> {} OR s.opted_in = {})"
+            school_params = [CLOSED_STATUS, OUT_OF_SCOPE, True]
+        trust_extra = " OR t2.id = {}" if trust_id is not None else ""
+        trust_posts = (
+            " OR (e.school IS NULL AND e.trust IN (SELECT id FROM scope_trust))" if school_urns is None else ""
+        )
+        self.cte = (
+            f"WITH scope_school AS (SELECT s.id AS id FROM school s WHERE {school_filter}), "
+            "scope_trust AS (SELECT t2.id AS id FROM trust t2 WHERE t2.id IN (SELECT tm.trust FROM trust_membership tm "
+            "WHERE tm.school IN (SELECT id FROM scope_school) AND (tm.joined_on IS NULL OR tm.joined_on <= {}) "
+            f"AND (tm.left_on IS NULL OR tm.left_on > {{}})){trust_extra}), "
+            "scope_staff AS (SELECT DISTINCT e.staff AS id FROM employment e WHERE "
+            f"{current} AND (e.school IN (SELECT id FROM scope_school){trust_posts})) "
+        )
+        self.params = [*school_params, as_of, as_of, *([trust_id] if trust_id is not None else []), as_of, as_of]
+
+    async def fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        return await _fetch(self.cte + sql, *self.params, *args)
+
+
+async def national_figures_gather(*, as_of: dt.date) -> NationalFigures:
+    """Pupils and staff FTE per scope group, phase and role over every open school with staff recorded.
+
+    Two queries over the whole database whatever the evaluation's scope (the TA capacity rule compares a
+    school with the national figure for its phase).
+    """
+    current = "e.start_date <= {} AND (e.end_date IS NULL OR e.end_date >= {})"
+    pupils = await _fetch(
+        "SELECT s.scope_group AS scope_group, s.phase AS phase, COUNT(*) AS schools, "
+        "SUM(s.number_of_pupils) AS pupils FROM school s "
+        "WHERE s.status_code <> {} AND s.number_of_pupils > 0 AND s.id IN "
+        f"(SELECT e.school FROM employment e WHERE e.school IS NOT NULL AND {current}) "
+        "GROUP BY s.scope_group, s.phase",
+        CLOSED_STATUS,
+        as_of,
+        as_of,
+    )
+    fte = await _fetch(
+        "SELECT s.scope_group AS scope_group, s.phase AS phase, e.role AS role, "
+        "SUM(CAST(e.fte AS DOUBLE PRECISION)) AS fte FROM employment e JOIN school s ON s.id = e.school "
+        f"WHERE {current} AND s.status_code <> {{}} AND s.number_of_pupils > 0 "
+        "GROUP BY s.scope_group, s.phase, e.role",
+        as_of,
+        as_of,
+        CLOSED_STATUS,
+    )
+    return NationalFigures(
+        pupils=tuple(
+            sorted(
+                (PhasePupils(r["scope_group"], r["phase"] or "", int(r["schools"]), int(r["pupils"] or 0)) for r in pupils),
+                key=lambda p: (p.scope_group, p.phase),
+            )
+        ),
+        fte=tuple(
+            sorted(
+                (PhaseRoleFte(r["scope_group"], r["phase"] or "", r["role"], _float(r["fte"])) for r in fte),
+                key=lambda p: (p.scope_group, p.phase, p.role),
+            )
+        ),
+    )
+
+
+def _pick_trusts(rows: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The trust each school belonged to on the as-of date (the latest join wins if records overlap)."""
+    picked: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        key = (_date(row["joined_on"]) or dt.date.min, row["uid"])
+        current = picked.get(row["school_id"])
+        if current is None or key > current["_key"]:
+            picked[row["school_id"]] = {**row, "_key": key}
+    return picked
+
+
+async def facts_gather(
+    *,
+    as_of: dt.date,
+    school_urns: list[int] | None = None,
+    trust_uid: str | None = None,
+    national: NationalFigures | None = None,
+) -> Facts:
+    """The facts for one evaluation: a list of schools (by URN), one trust (by UID), or the whole country.
+
+    The number of queries is fixed (12 at most) whatever the number of schools. ``national`` may pass
+    figures already gathered for the same as-of date (they are the same for every scope). Raises
+    ``ScopeError`` for an unknown URN or trust UID.
+    """
+    if school_urns is not None and trust_uid is not None:
+        raise ValueError("give school_urns or trust_uid, not both")
+    trust_id = None
+    requested_trust: TrustFacts | None = None
+    if trust_uid is not None:
+        rows = await _fetch("SELECT id, uid, name, trust_type FROM trust WHERE uid = {}", trust_uid)
+        if not rows:
+            raise ScopeError(f"unknown trust UID {trust_uid!r}")
+        trust_id = rows[0]["id"]
+        requested_trust = TrustFacts(rows[0]["uid"], rows[0]["name"], rows[0]["trust_type"] or "MAT")
+    if school_urns is not None:
+        school_urns = sorted({int(urn) for urn in school_urns})
+    scope = _Scope(as_of=as_of, school_urns=school_urns, trust_id=trust_id)
+
+    school_rows = await scope.fetch(
+        "SELECT s.id AS id, s.urn AS urn, s.name AS name, s.type_code AS type_code, s.scope_group AS scope_group, "
+        "s.status_code AS status_code, s.phase AS phase, s.opted_in AS opted_in, s.number_of_pupils AS number_of_pupils, "
+        "s.sen_support_pupils AS sen_support_pupils, s.ehc_plan_pupils AS ehc_plan_pupils, "
+        "s.resourced_provision AS resourced_provision, s.sen_unit AS sen_unit "
+        "FROM school s WHERE s.id IN (SELECT id FROM scope_school)"
+    )
+    if school_urns is not None:
+        missing = sorted(set(school_urns) - {row["urn"] for row in school_rows})
+        if missing:
+            raise ScopeError(f"unknown school URN {', '.join(str(urn) for urn in missing)}")
+
+    membership_rows = await scope.fetch(
+        "SELECT tm.school AS school_id, tm.joined_on AS joined_on, t.uid AS uid, t.name AS name, "
+        "t.trust_type AS trust_type FROM trust_membership tm JOIN trust t ON t.id = tm.trust "
+        "WHERE tm.school IN (SELECT id FROM scope_school) AND (tm.joined_on IS NULL OR tm.joined_on <= {}) "
+        "AND (tm.left_on IS NULL OR tm.left_on > {})",
+        as_of,
+        as_of,
+    )
+    trust_of = _pick_trusts(membership_rows)
+    trusts: dict[str, TrustFacts] = {}
+    if requested_trust is not None:
+        trusts[requested_trust.uid] = requested_trust
+    schools = []
+    for row in sorted(school_rows, key=lambda r: r["urn"]):
+        trust = trust_of.get(row["id"])
+        if requested_trust is not None and (trust is None or trust["uid"] != requested_trust.uid):
+            continue  # it overlaps with the trust it has moved to: it counts there
+        if trust is not None:
+            trusts.setdefault(trust["uid"], TrustFacts(trust["uid"], trust["name"], trust["trust_type"] or "MAT"))
+        schools.append(
+            SchoolFacts(
+                urn=int(row["urn"]),
+                name=row["name"],
+                type_code=int(row["type_code"]),
+                scope_group=row["scope_group"],
+                status_code=int(row["status_code"]),
+                phase=row["phase"] or "",
+                opted_in=_bool(row["opted_in"]),
+                trust_uid=trust["uid"] if trust else None,
+                number_of_pupils=row["number_of_pupils"],
+                sen_support_pupils=row["sen_support_pupils"],
+                ehc_plan_pupils=row["ehc_plan_pupils"],
+                resourced_provision=_bool(row["resourced_provision"]),
+                sen_unit=_bool(row["sen_unit"]),
+            )
+        )
+
+    post_rows = await scope.fetch(
+        "SELECT e.staff AS staff, e.role AS role, e.start_date AS start_date, e.end_date AS end_date, s.urn AS urn, "
+        "t.uid AS trust_uid, CAST(e.fte AS DOUBLE PRECISION) AS fte, e.senior_leader AS senior_leader, "
+        "CAST(e.senco_fte AS DOUBLE PRECISION) AS senco_fte, e.sensory_class AS sensory_class, "
+        "e.sensory_class_since AS sensory_class_since FROM employment e "
+        "LEFT JOIN school s ON s.id = e.school LEFT JOIN trust t ON t.id = e.trust "
+        "WHERE e.staff IN (SELECT id FROM scope_staff)"
+    )
+    people_rows = await scope.fetch(
+        "SELECT p.id AS id, p.title AS title, p.first_name AS first_name, p.last_name AS last_name, p.trn AS trn, "
+        "p.qts AS qts FROM staff_member p WHERE p.id IN (SELECT id FROM scope_staff)"
+    )
+    qualification_rows = await scope.fetch(
+        "SELECT q.staff AS staff, q.kind AS kind, q.status AS status, q.start_date AS start_date, "
+        "q.award_date AS award_date FROM qualification q WHERE q.staff IN (SELECT id FROM scope_staff)"
+    )
+    exemption_rows = await scope.fetch(
+        "SELECT x.staff AS staff, x.served_from AS served_from, x.served_to AS served_to FROM senco_exemption x "
+        "WHERE x.staff IN (SELECT id FROM scope_staff)"
+    )
+    year = academic_year(as_of)
+    previous = year.previous()
+    cpd_rows = await scope.fetch(
+        "SELECT c.staff AS staff, CASE WHEN c.activity_date >= {} THEN 1 ELSE 0 END AS this_year, c.status AS status, "
+        "COUNT(*) AS activities, SUM(CAST(c.hours AS DOUBLE PRECISION)) AS hours FROM cpd_record c "
+        "WHERE c.is_send = {} AND c.activity_date >= {} AND c.activity_date <= {} "
+        "AND c.staff IN (SELECT id FROM scope_staff) GROUP BY 1, 2, 3",
+        year.start,
+        True,
+        previous.start,
+        as_of,
+    )
+    placement_rows = await scope.fetch(
+        "SELECT p.staff AS staff, p.route AS route, p.start_date AS start_date, p.end_date AS end_date, p.days AS days, "
+        "p.host_urn AS host_urn, h.name AS host_name, h.scope_group AS host_scope_group, "
+        "h.resourced_provision AS host_resourced_provision, h.sen_unit AS host_sen_unit FROM placement p "
+        "LEFT JOIN school h ON h.urn = p.host_urn WHERE p.staff IN (SELECT id FROM scope_staff)"
+    )
+    governor_rows = await scope.fetch(
+        "SELECT g.full_name AS name, g.role AS role, s.urn AS urn, t.uid AS trust_uid, "
+        "g.send_responsibility AS send_responsibility, g.send_expertise AS send_expertise, "
+        "g.start_date AS start_date, g.end_date AS end_date FROM governance_role g "
+        "LEFT JOIN school s ON s.id = g.school LEFT JOIN trust t ON t.id = g.trust "
+        "WHERE (g.school IN (SELECT id FROM scope_school) OR (g.school IS NULL AND g.trust IN (SELECT id FROM scope_trust))) "
+        "AND (g.start_date IS NULL OR g.start_date <= {}) AND (g.end_date IS NULL OR g.end_date >= {})",
+        as_of,
+        as_of,
+    )
+    if national is None:
+        national = await national_figures_gather(as_of=as_of)
+
+    posts = tuple(
+        PostFacts(
+            person_id=row["staff"],
+            role=row["role"],
+            start=_date(row["start_date"]),
+            end=_date(row["end_date"]),
+            urn=row["urn"],
+            trust_uid=row["trust_uid"] if row["urn"] is None else None,
+            fte=_float(row["fte"]),
+            senior_leader=_bool(row["senior_leader"]),
+            senco_fte=_float(row["senco_fte"]) if row["senco_fte"] is not None else None,
+            sensory_class=row["sensory_class"] or None,
+            sensory_class_since=_date(row["sensory_class_since"]),
+        )
+        for row in post_rows
+    )
+    cpd = []
+    for row in cpd_rows:
+        cpd.append(
+            CpdTally(
+                person_id=row["staff"],
+                year_start=year.start if int(row["this_year"]) else previous.start,
+                status=row["status"],
+                activities=int(row["activities"]),
+                hours=_float(row["hours"], 2),
+            )
+        )
+    return Facts(
+        schools=tuple(schools),
+        trusts=tuple(sorted(trusts.values(), key=lambda t: t.uid)),
+        people=tuple(
+            PersonFacts(
+                id=row["id"],
+                first_name=row["first_name"] or "",
+                last_name=row["last_name"] or "",
+                title=row["title"] or "",
+                trn=row["trn"],
+                qts=_bool(row["qts"]),
+            )
+            for row in people_rows
+        ),
+        posts=posts,
+        qualifications=tuple(
+            QualificationFacts(
+                person_id=row["staff"],
+                kind=row["kind"],
+                status=row["status"],
+                start=_date(row["start_date"]),
+                award=_date(row["award_date"]),
+            )
+            for row in qualification_rows
+        ),
+        exemptions=tuple(
+            ExemptionFacts(row["staff"], _date(row["served_from"]), _date(row["served_to"])) for row in exemption_rows
+        ),
+        cpd=tuple(cpd),
+        placements=tuple(
+            PlacementFacts(
+                person_id=row["staff"],
+                route=row["route"],
+                start=_date(row["start_date"]),
+                end=_date(row["end_date"]),
+                days=int(row["days"] or 0),
+                host_urn=row["host_urn"],
+                host_name=row["host_name"] or "",
+                host_scope_group=row["host_scope_group"],
+                host_resourced_provision=_bool(row["host_resourced_provision"]),
+                host_sen_unit=_bool(row["host_sen_unit"]),
+            )
+            for row in placement_rows
+        ),
+        governors=tuple(
+            GovernorFacts(
+                name=row["name"],
+                role=row["role"] or "governor",
+                urn=row["urn"],
+                trust_uid=row["trust_uid"] if row["urn"] is None else None,
+                send_responsibility=_bool(row["send_responsibility"]),
+                send_expertise=row["send_expertise"] or "",
+                start=_date(row["start_date"]),
+                end=_date(row["end_date"]),
+            )
+            for row in governor_rows
+        ),
+        national=national,
+        evaluate_trusts=school_urns is None,
+        as_of=as_of,
+    )
