@@ -21,9 +21,17 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_422_UNPROCESSABLE_ENTITY
 
 from workforce.certificates import services
+from workforce.certificates.inspectors import inspector_access_record  # also enables inspector grants
 from workforce.certificates.selectors import CertificateInputError, certificate_get, snapshot_get
 from workforce.certificates.signing import signing_key
-from workforce.web.security import PUBLIC, CurrentUser, current_user, require_school, require_trust, requires_role
+from workforce.web.security import (
+    PUBLIC,
+    CurrentUser,
+    current_user,
+    require_school,
+    require_trust,
+    requires_role,
+)
 
 VIEW_ROLES = ("school_lead", "hr_lead", "inspector", "admin")
 MANAGE_ROLES = ("school_lead", "hr_lead", "admin")
@@ -135,6 +143,9 @@ async def _visible_certificate(request: Request, code: str):
 @get("/certificates/{code:str}", guards=[can_view])
 async def certificate_detail(request: Request, code: FromPath[str]) -> Template:
     user, cert = await _visible_certificate(request, code)
+    await inspector_access_record(
+        user=user, kind=cert.scope, key=cert.scope_ref, action="view-certificate", path=request.url.path
+    )
     status = await services.certificate_status(cert.code)
     return Template(
         template_name="certificates/detail.html",
@@ -150,8 +161,11 @@ async def certificate_detail(request: Request, code: FromPath[str]) -> Template:
 
 @get("/certificates/{code:str}/pdf", guards=[can_view])
 async def certificate_download(request: Request, code: FromPath[str]) -> Response:
-    _user, cert = await _visible_certificate(request, code)
+    user, cert = await _visible_certificate(request, code)
     pdf = await services.certificate_pdf(cert.code)
+    await inspector_access_record(
+        user=user, kind=cert.scope, key=cert.scope_ref, action="download-certificate", path=request.url.path
+    )
     return Response(
         content=pdf,
         media_type="application/pdf",
