@@ -21,6 +21,7 @@ import workforce  # noqa: F401  (sets PICCOLO_CONF)
 from workforce.certificates.rendering import renderer_warm
 from workforce.config import get_settings
 from workforce.database import close_pool, engine, open_pool
+from workforce.monitoring.api import openapi_config as monitoring_openapi_config
 from workforce.paths import STATIC_DIR
 from workforce.web.errors import exception_handlers
 from workforce.web.headers import security_headers
@@ -121,7 +122,7 @@ def create_app(*, extra_route_handlers: Iterable = ()) -> Litestar:
         request_class=HTMXRequest,
         request_max_body_size=FORM_MAX_BODY_BYTES,
         state=State({"nav_items": nav_items}),
-        openapi_config=None,
+        openapi_config=monitoring_openapi_config(),  # the JSON API's reference at /schema
         on_startup=[open_pool, renderer_warm],  # renderer_warm: start the certificate PDF worker
         on_shutdown=[close_pool],
         debug=not settings.is_production and settings.environment == "development",

@@ -29,11 +29,15 @@ Counting rules (docs/api.md repeats them for API users):
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from workforce.config import get_settings
 from workforce.monitoring.sql import fetch
 from workforce.monitoring.suppression import Key, Partition, suppress
 
@@ -539,6 +543,42 @@ def build_report(
         parent=parent,
         hidden=hidden,
     )
+
+
+REPORT_TTL_SECONDS = 300
+_report_cache: dict[tuple[dt.date, str, int], tuple[float, Report]] = {}
+_report_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> lock
+
+
+def _report_lock() -> asyncio.Lock:
+    """One build at a time per event loop, so concurrent first requests wait for one build."""
+    loop = asyncio.get_running_loop()
+    lock = _report_locks.get(loop)
+    if lock is None:
+        lock = _report_locks[loop] = asyncio.Lock()
+    return lock
+
+
+def report_cache_clear() -> None:
+    """Forget cached reports (tests; or after an import when figures must be fresh at once)."""
+    _report_cache.clear()
+
+
+async def report_get(*, as_of: dt.date | None = None, standard_id: str = DEFAULT_STANDARD) -> Report:
+    """The report pages, downloads and the API share: built at most once per ``REPORT_TTL_SECONDS`` for
+    each as-of date and standard (building it reads the whole country), with the configured threshold."""
+    as_of = as_of or dt.date.today()
+    threshold = get_settings().suppression_threshold
+    key = (as_of, standard_id, threshold)
+    async with _report_lock():
+        cached = _report_cache.get(key)
+        if cached is not None and time.monotonic() - cached[0] < REPORT_TTL_SECONDS:
+            return cached[1]
+        report = await report_build(as_of=as_of, threshold=threshold, standard_id=standard_id)
+        if len(_report_cache) > 16:
+            _report_cache.clear()
+        _report_cache[key] = (time.monotonic(), report)
+        return report
 
 
 async def report_build(

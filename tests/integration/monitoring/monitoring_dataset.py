@@ -74,8 +74,10 @@ class Builder:
 
     async def person(self, *, qts: bool = True) -> StaffMember:
         n = next(_refs)
+        # Distinctive names, TRNs and emails, so a test can prove no page shows them.
         staff = StaffMember(
-            staff_ref=f"S{n:05d}", first_name="Person", last_name=f"Number{n}", qts=qts, created_at=NOW, updated_at=NOW
+            staff_ref=f"MON{n:05d}", first_name=f"Yqvfirst{n}", last_name=f"Zqxname{n}", qts=qts,
+            trn=f"{7000000 + n}" if qts else None, email=f"zqx{n}@staff.example", created_at=NOW, updated_at=NOW,
         )
         await staff.save()
         return staff

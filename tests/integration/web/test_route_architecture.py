@@ -32,9 +32,16 @@ PUBLIC_ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/verify"): "anyone can check a certificate",
     ("GET", "/verify/public-key"): "anyone can check a certificate",
     ("GET", "/verify/{code:str}"): "anyone can check a certificate",
+    ("GET", "/schema"): "the JSON API's reference (OpenAPI): documentation, no data",
+    ("OPTIONS", "/schema"): "the JSON API's reference (OpenAPI): documentation, no data",
+    ("GET", "/schema/openapi.json"): "the JSON API's OpenAPI document: documentation, no data",
+    ("OPTIONS", "/schema/openapi.json"): "the JSON API's OpenAPI document: documentation, no data",
+    ("GET", "/schema/{path:str}"): "Litestar's not-found page for other /schema paths",
+    ("OPTIONS", "/schema/{path:str}"): "Litestar's not-found page for other /schema paths",
 }
 
-_SEGMENT = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*|\{[a-z_][a-z0-9_]*:(?:int|str|path|uuid|date|datetime|decimal|float|time|timedelta)\})$")
+# ``openapi.json``: the conventional name of the OpenAPI document (/schema/openapi.json).
+_SEGMENT = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*|openapi\.json|\{[a-z_][a-z0-9_]*:(?:int|str|path|uuid|date|datetime|decimal|float|time|timedelta)\})$")
 
 
 def _is_litestar_options(handler) -> bool:

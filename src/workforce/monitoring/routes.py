@@ -1,0 +1,514 @@
+"""DfE monitoring pages (role ``dfe_analyst``, and ``admin``): aggregates only, never a named person.
+
+- ``GET /dfe``                               England: key figures, regions, rules, charts
+- ``GET /dfe/breakdowns/{breakdown}``        England by local authority, phase, school type or trust
+- ``GET /dfe/regions/{code}``                a region's local authorities
+- ``GET /dfe/local-authorities/{code}``      a local authority's schools (school-level aggregates)
+- ``GET /dfe/trusts/{uid}``                  a trust's schools (school-level aggregates)
+- ``GET /dfe/trends``                        schools meeting each rule across saved national evaluations
+- ``GET /dfe/download``                      any table above as CSV or JSON (the same suppressed figures)
+- ``GET/POST /dfe/api-tokens``, ``POST /dfe/api-tokens/{token_id}/revoke``   the analyst's API tokens
+Plus the JSON API (``api.py``) under ``/api/v1``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
+
+from workforce.config import get_settings
+from workforce.monitoring import charts, figures
+from workforce.monitoring import tokens as token_service
+from workforce.monitoring.aggregates import (
+    BREAKDOWNS,
+    DEFAULT_STANDARD,
+    NATION,
+    Key,
+    Report,
+    report_get,
+    trends,
+)
+from workforce.monitoring.api import API_PREFIX, BREAKDOWN_SLUGS, SCHEMA_PATH, api_handlers
+from workforce.web.navigation import NavItem
+from workforce.web.security import CurrentUser, current_user, requires_role
+
+ANALYST_ROLES = ("dfe_analyst", "admin")
+analyst = requires_role(*ANALYST_ROLES)
+SLUG_OF = {name: slug for slug, name in BREAKDOWN_SLUGS.items()}
+ROW_HEADERS = {
+    "region": "Region",
+    "la": "Local authority",
+    "phase": "Phase",
+    "type": "School type",
+    "trust": "Trust",
+    "school": "School",
+    "rule": "Rule",
+}
+HISTOGRAMS = (
+    ("ta_fte", "pupils", "TA FTE per 100 pupils", "ta-per-100-pupils"),
+    ("senco_fte", "sen_pupils", "SENCO FTE per 100 pupils with SEN", "senco-per-100-sen"),
+)
+
+
+@dataclass
+class PageTable:
+    """A figures table as a page shows it: drill-down links and download links."""
+
+    table: figures.FigureTable
+    id: str
+    row_header: str
+    links: dict[Key, str] = field(default_factory=dict)
+    downloads: dict[str, str] = field(default_factory=dict)
+
+    def link(self, key: Key) -> str:
+        return self.links.get(key, "")
+
+
+def _href(key: Key) -> str:
+    kind, code = key
+    if kind == "region":
+        return f"/dfe/regions/{code}" if code else ""
+    if kind == "la":
+        return f"/dfe/local-authorities/{code}"
+    if kind == "trust":
+        return f"/dfe/trusts/{code}" if code else ""
+    return ""
+
+
+def _download(table_id: str, breakdown: str, parent: Key, fmt: str, report: Report, rule: str | None) -> str:
+    query = {
+        "table": table_id,
+        "breakdown": breakdown,
+        "parent": f"{parent[0]}:{parent[1]}",
+        "format": fmt,
+        "as_of": report.as_of.isoformat(),
+        "standard": report.standard_id,
+    }
+    if rule:
+        query["rule"] = rule
+    return "/dfe/download?" + urlencode(query)
+
+
+def page_table(
+    report: Report, table_id: str, breakdown: str, parent: Key = NATION, *, rule: str | None = None
+) -> PageTable:
+    try:
+        if breakdown == "rule":
+            table = figures.rules_table(report, parent)
+        else:
+            table = figures.breakdown_table(report, table_id, breakdown, parent, rule=rule)
+    except figures.UnknownTable as exc:
+        raise NotFoundException(str(exc)) from exc
+    links = {row.key: _href(row.key) for row in table.rows if _href(row.key)}
+    return PageTable(
+        table=table,
+        id=f"table-{table_id}-{breakdown}",
+        row_header=ROW_HEADERS[breakdown],
+        links=links,
+        downloads={
+            fmt.upper(): _download(table_id, breakdown, parent, fmt, report, rule) for fmt in ("csv", "json")
+        },
+    )
+
+
+def cell_text(measure: figures.Measure, cell: figures.Cell) -> str:
+    return figures.display(measure, cell)
+
+
+def _rule_choice(report: Report, rule: str | None) -> str | None:
+    if rule and rule not in report.rules:
+        raise NotFoundException(f"No rule called {rule!r} in the latest national evaluation")
+    return rule or (report.rules[0] if report.rules else None)
+
+
+def compliance_bars(report: Report, rule: str, breakdown: str, parent: Key, chart_id: str) -> str:
+    table = figures.breakdown_table(report, "compliance", breakdown, parent, rule=rule)
+    bars = []
+    for row in table.rows:
+        pct = row.cells["schools_meeting_pct"]
+        assessed = row.cells["schools_assessed"]
+        note = f"of {int(assessed.value):,} schools" if assessed.value is not None and not assessed.suppressed else ""
+        missing = "suppressed" if pct.suppressed else "no schools assessed"
+        bars.append(charts.Bar(row.label, pct.value, note=note, missing_text=missing))
+    place = report.labels.get(parent, parent[1])
+    return charts.bars_svg(
+        bars,
+        title=f"Schools meeting {rule}, by {ROW_HEADERS[breakdown].lower()}, {place}",
+        desc=(
+            f"Horizontal bars: the percentage of schools meeting the rule {rule} in each "
+            f"{ROW_HEADERS[breakdown].lower()}; the same figures are in the table below."
+        ),
+        id_prefix=chart_id,
+    )
+
+
+def histograms(report: Report, schools: list) -> list[dict]:
+    result = []
+    for numerator, denominator, label, chart_id in HISTOGRAMS:
+        values = [row.ratio(numerator, denominator) for row in schools]
+        values = [v for v in values if v is not None]
+        bins = charts.bin_values(values, bins=10)
+        svg = charts.histogram_svg(
+            bins,
+            title=f"{label}: how many schools have each ratio",
+            desc=(
+                f"Histogram of {label} across {len(values):,} schools with pupils recorded; each bar counts "
+                "the schools in a band of the ratio. The table below lists the same bands."
+            ),
+            x_label=label,
+            id_prefix=f"histogram-{chart_id}",
+        )
+        result.append({"id": chart_id, "label": label, "svg": svg, "bins": bins, "schools": len(values)})
+    return result
+
+
+async def _report(as_of: dt.date | None, standard: str | None) -> Report:
+    return await report_get(as_of=as_of, standard_id=standard or DEFAULT_STANDARD)
+
+
+def _context(report: Report, **extra) -> dict:
+    return {
+        "report": report,
+        "threshold": report.threshold,
+        "cell_text": cell_text,
+        "personal_data": False,
+        "api_prefix": API_PREFIX,
+        "schema_path": SCHEMA_PATH,
+        "breakdown_slugs": SLUG_OF,
+        "breakdown_names": BREAKDOWNS,
+        **extra,
+    }
+
+
+# ---------------------------------------------------------------------------------------- pages
+
+
+@get("/dfe", guards=[analyst])
+async def dfe_dashboard(
+    as_of: FromQuery[dt.date | None] = None,
+    rule: FromQuery[str | None] = None,
+    standard: FromQuery[str | None] = None,
+) -> Template:
+    report = await _report(as_of, standard)
+    rule = _rule_choice(report, rule)
+    tables = [page_table(report, "workforce", "region"), page_table(report, "training", "region")]
+    rules = page_table(report, "rules", "rule") if report.rules else None
+    by_region = page_table(report, "compliance", "region", rule=rule) if rule else None
+    return Template(
+        template_name="monitoring/dashboard.html",
+        context=_context(
+            report,
+            tables=tables,
+            rules=rules,
+            rule=rule,
+            by_region=by_region,
+            bars=compliance_bars(report, rule, "region", NATION, "bars-region") if rule else "",
+            histograms=histograms(report, report.schools),
+            nation_workforce=tables[0].table.total,
+            nation_training=tables[1].table.total,
+            workforce_measures={m.id: m for m in figures.WORKFORCE},
+            training_measures={m.id: m for m in figures.TRAINING},
+        ),
+    )
+
+
+@get("/dfe/breakdowns/{breakdown:str}", guards=[analyst])
+async def dfe_breakdown(
+    breakdown: FromPath[str],
+    as_of: FromQuery[dt.date | None] = None,
+    rule: FromQuery[str | None] = None,
+    standard: FromQuery[str | None] = None,
+) -> Template:
+    if breakdown not in BREAKDOWN_SLUGS:
+        raise NotFoundException(f"No breakdown called {breakdown!r}")
+    name = BREAKDOWN_SLUGS[breakdown]
+    report = await _report(as_of, standard)
+    rule = _rule_choice(report, rule)
+    tables = [page_table(report, "workforce", name), page_table(report, "training", name)]
+    if rule:
+        tables.append(page_table(report, "compliance", name, rule=rule))
+    return Template(
+        template_name="monitoring/breakdown.html",
+        context=_context(
+            report,
+            heading=f"England by {BREAKDOWNS[name].lower()}",
+            caption="National SEND workforce",
+            breadcrumbs=[("National SEND workforce", "/dfe")],
+            tables=tables,
+            rule=rule,
+            rule_form_action=f"/dfe/breakdowns/{breakdown}",
+            bars=compliance_bars(report, rule, name, NATION, f"bars-{breakdown}") if rule and name != "trust" else "",
+        ),
+    )
+
+
+async def _drill(
+    request_path: str,
+    kind: str,
+    code: FromPath[str],
+    breakdown: FromPath[str],
+    as_of: dt.date | None,
+    rule: str | None,
+    standard: str | None,
+) -> Template:
+    report = await _report(as_of, standard)
+    key: Key = (kind, code)
+    if not report.exists(key) or (kind == "trust" and not code):
+        raise NotFoundException(f"No figures for {kind} {code!r} on {report.as_of.isoformat()}")
+    rule = _rule_choice(report, rule)
+    tables = [page_table(report, "workforce", breakdown, key), page_table(report, "training", breakdown, key)]
+    if rule:
+        tables.append(page_table(report, "compliance", breakdown, key, rule=rule))
+    name = report.labels.get(key, code)
+    crumbs = [("National SEND workforce", "/dfe")]
+    up = report.parent.get(key)
+    if kind == "la" and up is not None and up != NATION and _href(up):
+        crumbs.append((report.labels.get(up, up[1]), _href(up)))
+    if kind == "trust":
+        crumbs.append(("England by trust", "/dfe/breakdowns/trust"))
+    kind_label = {"region": "Region", "la": "Local authority", "trust": "Trust"}[kind]
+    return Template(
+        template_name="monitoring/breakdown.html",
+        context=_context(
+            report,
+            heading=name,
+            caption=kind_label,
+            breadcrumbs=crumbs,
+            tables=tables,
+            rule=rule,
+            rule_form_action=request_path,
+            bars=compliance_bars(report, rule, breakdown, key, f"bars-{kind}") if rule else "",
+            rules=page_table(report, "rules", "rule", key) if report.rules else None,
+        ),
+    )
+
+
+@get("/dfe/regions/{code:str}", guards=[analyst])
+async def dfe_region(
+    request: Request,
+    code: FromPath[str],
+    as_of: FromQuery[dt.date | None] = None,
+    rule: FromQuery[str | None] = None,
+    standard: FromQuery[str | None] = None,
+) -> Template:
+    return await _drill(request.url.path, "region", code, "la", as_of, rule, standard)
+
+
+@get("/dfe/local-authorities/{code:str}", guards=[analyst])
+async def dfe_local_authority(
+    request: Request,
+    code: FromPath[str],
+    as_of: FromQuery[dt.date | None] = None,
+    rule: FromQuery[str | None] = None,
+    standard: FromQuery[str | None] = None,
+) -> Template:
+    return await _drill(request.url.path, "la", code, "school", as_of, rule, standard)
+
+
+@get("/dfe/trusts/{uid:str}", guards=[analyst])
+async def dfe_trust(
+    request: Request,
+    uid: FromPath[str],
+    as_of: FromQuery[dt.date | None] = None,
+    rule: FromQuery[str | None] = None,
+    standard: FromQuery[str | None] = None,
+) -> Template:
+    return await _drill(request.url.path, "trust", uid, "school", as_of, rule, standard)
+
+
+@get("/dfe/trends", guards=[analyst])
+async def dfe_trends(standard: FromQuery[str | None] = None) -> Template:
+    standard_id = standard or DEFAULT_STANDARD
+    threshold = get_settings().suppression_threshold
+    points = await trends(standard_id=standard_id, threshold=threshold)
+    dates = sorted({p.as_of for p in points})
+    rules = sorted({p.rule for p in points})
+    by = {(p.rule, p.as_of): p for p in points}
+    series = [
+        charts.Series(
+            rule,
+            tuple(
+                (day.isoformat(), by[(rule, day)].pct if (rule, day) in by else None) for day in dates
+            ),
+        )
+        for rule in rules
+    ]
+    svg = (
+        charts.line_svg(
+            series,
+            title=f"Schools meeting each rule of {standard_id} over time",
+            desc=(
+                "One line per rule: the percentage of schools meeting it in each saved national evaluation. "
+                "The table below has the same figures."
+            ),
+            id_prefix="trend",
+        )
+        if points
+        else ""
+    )
+    return Template(
+        template_name="monitoring/trends.html",
+        context={
+            "standard_id": standard_id,
+            "dates": dates,
+            "rules": rules,
+            "points": by,
+            "svg": svg,
+            "threshold": threshold,
+            "personal_data": False,
+        },
+    )
+
+
+def _parse_parent(raw: str) -> Key:
+    kind, sep, code = raw.partition(":")
+    if not sep or kind not in {"nation", "region", "la", "trust"}:
+        raise ValidationException("parent must be nation:CODE, region:CODE, la:CODE or trust:UID")
+    return (kind, code)
+
+
+@get("/dfe/download", guards=[analyst])
+async def dfe_download(
+    table: FromQuery[str],
+    breakdown: FromQuery[str] = "region",
+    parent: FromQuery[str] = f"{NATION[0]}:{NATION[1]}",
+    rule: FromQuery[str | None] = None,
+    format: FromQuery[str] = "csv",  # noqa: A002
+    as_of: FromQuery[dt.date | None] = None,
+    standard: FromQuery[str | None] = None,
+) -> Response:
+    """Any page table as CSV or JSON: the same suppressed figures as the page."""
+    if format not in ("csv", "json"):
+        raise NotFoundException("Downloads are CSV or JSON")
+    report = await _report(as_of, standard)
+    key = _parse_parent(parent)
+    pt = page_table(report, table, breakdown, key, rule=rule if table == "compliance" else None)
+    stem = f"send-workforce-{table}-{breakdown}-{key[0]}-{key[1] or 'none'}-{report.as_of.isoformat()}"
+    if rule and table == "compliance":
+        stem += f"-{rule}"
+    if format == "csv":
+        return Response(
+            content=figures.to_csv(pt.table),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
+        )
+    return Response(
+        content=json.dumps(figures.to_json(pt.table, report), indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{stem}.json"'},
+    )
+
+
+# ---------------------------------------------------------------------------------------- API tokens
+
+
+def _user(request: Request) -> CurrentUser:
+    user = current_user(request)
+    assert user is not None  # the guard let the request in
+    return user
+
+
+async def _tokens_page(user: CurrentUser, *, errors=None, values=None, issued=None, status_code=200) -> Template:
+    return Template(
+        template_name="monitoring/api_tokens.html",
+        context={
+            "tokens": await token_service.api_tokens_list(user_id=user.id),
+            "errors": errors or {},
+            "values": values or {"name": "", "days": str(token_service.DEFAULT_DAYS)},
+            "issued": issued,
+            "max_days": token_service.MAX_DAYS,
+            "api_prefix": API_PREFIX,
+            "schema_path": SCHEMA_PATH,
+            "personal_data": False,
+        },
+        status_code=status_code,
+    )
+
+
+@get("/dfe/api-tokens", guards=[analyst])
+async def dfe_api_tokens(request: Request) -> Template:
+    return await _tokens_page(_user(request))
+
+
+@post("/dfe/api-tokens", guards=[analyst])
+async def dfe_api_token_create(request: Request) -> Template:
+    """Issue a token and show it once (the page is not cached, and the token is never stored)."""
+    user = _user(request)
+    form = await request.form()
+    name = str(form.get("name", "")).strip()
+    days_raw = str(form.get("days", "")).strip()
+    errors: dict[str, str] = {}
+    days = 0
+    if not days_raw:
+        errors["days"] = "Enter how many days the token should last"
+    else:
+        try:
+            days = int(days_raw)
+        except ValueError:
+            errors["days"] = f"Days must be a whole number from 1 to {token_service.MAX_DAYS}"
+        else:
+            if not 1 <= days <= token_service.MAX_DAYS:
+                errors["days"] = f"Days must be a whole number from 1 to {token_service.MAX_DAYS}"
+    if len(name) > token_service.NAME_MAX:
+        errors["name"] = f"Name must be {token_service.NAME_MAX} characters or fewer"
+    values = {"name": name, "days": days_raw}
+    if errors:
+        return await _tokens_page(user, errors=errors, values=values, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    try:
+        issued = await token_service.api_token_create(user_id=user.id, name=name, days=days, actor=user.email)
+    except token_service.TokenError as exc:
+        return await _tokens_page(
+            user, errors={exc.field or "name": exc.message}, values=values, status_code=HTTP_422_UNPROCESSABLE_ENTITY
+        )
+    return await _tokens_page(user, issued=issued)
+
+
+@post("/dfe/api-tokens/{token_id:int}/revoke", guards=[analyst])
+async def dfe_api_token_revoke(request: Request, token_id: FromPath[int]) -> Redirect:
+    user = _user(request)
+    try:
+        await token_service.api_token_revoke(token_id=token_id, user_id=user.id, actor=user.email)
+    except token_service.TokenError as exc:
+        raise NotFoundException(exc.message) from exc
+    return Redirect(path="/dfe/api-tokens", status_code=303)
+
+
+route_handlers = [
+    dfe_dashboard,
+    dfe_breakdown,
+    dfe_region,
+    dfe_local_authority,
+    dfe_trust,
+    dfe_trends,
+    dfe_download,
+    dfe_api_tokens,
+    dfe_api_token_create,
+    dfe_api_token_revoke,
+    *api_handlers,
+]
+
+nav_items = [
+    NavItem(
+        label="National figures",
+        href="/dfe",
+        roles=frozenset(ANALYST_ROLES),
+        description="SENCO and TA capacity, SEND training and compliance across England, aggregated only.",
+        order=50,
+    ),
+    NavItem(
+        label="API tokens",
+        href="/dfe/api-tokens",
+        roles=frozenset(ANALYST_ROLES),
+        description="Tokens for the JSON API of the national figures.",
+        order=55,
+        in_header=False,
+    ),
+]
