@@ -91,14 +91,7 @@ def server_error_handler(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if is_api(request):
         return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error")
-    try:
-        return Template(template_name="errors/500.html", status_code=HTTP_500_INTERNAL_SERVER_ERROR)
-    except Exception:  # pragma: no cover - the error page itself must not fail
-        return Response(
-            content="Sorry, there is a problem with the service. Try again later.",
-            status_code=HTTP_500_INTERNAL_SERVER_ERROR,
-            media_type=MediaType.TEXT,
-        )
+    return Template(template_name="errors/500.html", status_code=HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 exception_handlers = {
