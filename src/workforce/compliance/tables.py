@@ -29,3 +29,4 @@ class SnapshotFinding(Table, tablename="snapshot_finding"):
     basis = Varchar(length=20)
     due = Date(null=True, default=None)
     reason = Text()
+    metrics = JSON(null=True, default=None)  # figures behind a ratio finding (FTE, pupils, thresholds)
