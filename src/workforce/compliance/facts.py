@@ -34,6 +34,9 @@ from workforce.standards.facts import (
 )
 
 
+CPD_STATUSES = ("verified", "self-reported")  # the statuses a SEND CPD rule may count
+
+
 class ScopeError(LookupError):
     """The school or trust asked for does not exist (the message says which)."""
 
@@ -256,12 +259,21 @@ async def facts_gather(
     )
     year = academic_year(as_of)
     previous = year.previous()
+    # One row per person: SEND CPD counted and summed per academic year (this one, the one before) and
+    # status (verified, self-reported), so millions of records come back as at most one row per person.
+    buckets = [(label, start, status) for label, start in (("y", year.start), ("p", previous.start)) for status in CPD_STATUSES]
+    columns, column_args = [], []
+    for label, _start, status in buckets:
+        when = f"c.activity_date {'>=' if label == 'y' else '<'} {{}} AND c.status = {{}}"
+        name = f"{label}_{status.replace('-', '_')}"
+        columns.append(f"SUM(CASE WHEN {when} THEN 1 ELSE 0 END) AS {name}_n")
+        columns.append(f"SUM(CASE WHEN {when} THEN CAST(c.hours AS DOUBLE PRECISION) ELSE 0 END) AS {name}_h")
+        column_args += [year.start, status, year.start, status]
     cpd_rows = await scope.fetch(
-        "SELECT c.staff AS staff, CASE WHEN c.activity_date >= {} THEN 1 ELSE 0 END AS this_year, c.status AS status, "
-        "COUNT(*) AS activities, SUM(CAST(c.hours AS DOUBLE PRECISION)) AS hours FROM cpd_record c "
+        f"SELECT c.staff AS staff, {', '.join(columns)} FROM cpd_record c "
         "WHERE c.is_send = {} AND c.activity_date >= {} AND c.activity_date <= {} "
-        "AND c.staff IN (SELECT id FROM scope_staff) GROUP BY 1, 2, 3",
-        year.start,
+        "AND c.staff IN (SELECT id FROM scope_staff) GROUP BY c.staff",
+        *column_args,
         True,
         previous.start,
         as_of,
@@ -303,15 +315,11 @@ async def facts_gather(
     )
     cpd = []
     for row in cpd_rows:
-        cpd.append(
-            CpdTally(
-                person_id=row["staff"],
-                year_start=year.start if int(row["this_year"]) else previous.start,
-                status=row["status"],
-                activities=int(row["activities"]),
-                hours=_float(row["hours"], 2),
-            )
-        )
+        for label, start, status in buckets:
+            name = f"{label}_{status.replace('-', '_')}"
+            activities = int(row[f"{name}_n"] or 0)
+            if activities:
+                cpd.append(CpdTally(row["staff"], start, status, activities, _float(row[f"{name}_h"], 2)))
     return Facts(
         schools=tuple(schools),
         trusts=tuple(sorted(trusts.values(), key=lambda t: t.uid)),
