@@ -276,7 +276,189 @@ async def api_trends(standard: StandardQuery = None) -> Trends:
     )
 
 
-api_handlers = [api_summary, api_rules, api_breakdown, api_region, api_local_authority, api_trust, api_trends]
+class ScenarioFigures(msgspec.Struct):
+    schools_assessed: int | None
+    schools_short: int | None
+    trusts_short: int | None
+    people_short: int | None
+    training_places: int | None
+    extra_fte: float | None
+
+
+class ScenarioRule(msgspec.Struct):
+    rule: str
+    title: str
+    extra_unit: str
+    published: ScenarioFigures
+    scenario: ScenarioFigures
+    scenario_outcomes: dict[str, int | None]
+    scenario_by_region: dict[str, ScenarioFigures]
+
+
+class Scenario(msgspec.Struct):
+    """A scenario judged by the engine: ``overrides`` are what ``workforce evaluate --set`` would take."""
+
+    standard: str
+    version: str
+    as_of: dt.date
+    suppression_threshold: int
+    overrides: dict[str, Any]
+    evaluate_arguments: list[str]
+    regions: dict[str, str]
+    rules: list[ScenarioRule]
+
+
+class ProjectionYear(msgspec.Struct):
+    label: str
+    judged_on: dt.date
+    sencos: int | None
+    sencos_out_of_compliance: int | None
+    heads: int | None
+    heads_out_of_compliance: int | None
+
+
+class Projection(msgspec.Struct):
+    standard: str
+    as_of: dt.date
+    suppression_threshold: int
+    years: list[ProjectionYear]
+
+
+def _figures(result, key) -> ScenarioFigures:
+    def whole(column: str) -> int | None:
+        value = result.value(key, column)
+        return None if value is None else int(value)
+
+    extra = result.value(key, "extra_fte")
+    return ScenarioFigures(
+        schools_assessed=whole("schools_assessed"),
+        schools_short=whole("schools_short"),
+        trusts_short=whole("trusts_short"),
+        people_short=whole("people_short"),
+        training_places=whole("places"),
+        extra_fte=None if extra is None else round(float(extra), 2),
+    )
+
+
+def _query_value(value: float | int | dt.date | None) -> str:
+    return "" if value is None else str(value)
+
+
+@get(f"{API_PREFIX}/scenarios", guards=[requires_api_token], tags=["scenarios"])
+async def api_scenario(
+    senco_min_fte: Annotated[float | None, QueryParameter(description="senco-capacity.min_fte")] = None,
+    senco_fte_per_100_sen: Annotated[
+        float | None, QueryParameter(description="senco-capacity.min_fte_per_100_sen")
+    ] = None,
+    senco_amber_fte_per_100_sen: Annotated[
+        float | None, QueryParameter(description="senco-capacity.amber_min_fte_per_100_sen")
+    ] = None,
+    ta_multiplier: Annotated[float | None, QueryParameter(description="ta-capacity.multiplier")] = None,
+    cpd_min_activities: Annotated[int | None, QueryParameter(description="send-cpd-annual.min_activities")] = None,
+    cpd_min_hours: Annotated[float | None, QueryParameter(description="send-cpd-annual.min_hours")] = None,
+    start_date: Annotated[
+        dt.date | None,
+        QueryParameter(description="send-cpd-annual.effective_from and head-send-qualification.appointed_from"),
+    ] = None,
+    as_of: AsOf = None,
+) -> Scenario:
+    """Candidate thresholds judged by the engine with and without them: schools and trusts short, by region,
+    extra SENCO/TA FTE and training places. Left-out thresholds keep the standard's values."""
+    from workforce.config import get_settings
+    from workforce.monitoring import scenarios
+    from workforce.standards import StandardError
+
+    raw = {
+        "senco_min_fte": _query_value(senco_min_fte),
+        "senco_fte_per_100_sen": _query_value(senco_fte_per_100_sen),
+        "senco_amber_fte_per_100_sen": _query_value(senco_amber_fte_per_100_sen),
+        "ta_multiplier": _query_value(ta_multiplier),
+        "cpd_min_activities": _query_value(cpd_min_activities),
+        "cpd_min_hours": _query_value(cpd_min_hours),
+        "start_date": _query_value(start_date),
+        "as_of": _query_value(as_of),
+    }
+    params, day, errors = scenarios.scenario_form(raw)
+    if errors:
+        raise ValidationException("; ".join(f"{field}: {message}" for field, message in errors.items()))
+    try:
+        result = await scenarios.scenario_run(
+            params=params,
+            as_of=day or dt.date.today(),
+            standard_id=DEFAULT_STANDARD,
+            threshold=get_settings().suppression_threshold,
+        )
+    except StandardError as exc:
+        raise ValidationException(str(exc)) from exc
+    nation = scenarios.NATION
+    rules = []
+    for base, scen in zip(result.baseline, result.scenario, strict=True):
+        rules.append(
+            ScenarioRule(
+                rule=scen.rule,
+                title=scen.title,
+                extra_unit=scen.extra_unit,
+                published=_figures(base, nation),
+                scenario=_figures(scen, nation),
+                scenario_outcomes={name: scen.outcome(name) for name in scen.outcomes},
+                scenario_by_region={key[1]: _figures(scen, key) for key, _ in result.regions},
+            )
+        )
+    return Scenario(
+        standard=result.standard_id,
+        version=result.standard_version,
+        as_of=result.as_of,
+        suppression_threshold=result.threshold,
+        overrides=result.overrides,
+        evaluate_arguments=result.set_arguments,
+        regions={key[1]: name for key, name in result.regions},
+        rules=rules,
+    )
+
+
+@get(f"{API_PREFIX}/projection", guards=[requires_api_token], tags=["scenarios"])
+async def api_projection(as_of: AsOf = None, standard: StandardQuery = None) -> Projection:
+    """SENCOs and headteachers out of compliance now and on 31 August of each of the next four academic
+    years, if nothing changes (courses in progress end at the latest date they can)."""
+    from workforce.config import get_settings
+    from workforce.monitoring.projection import projection_build
+    from workforce.standards import StandardError
+
+    threshold = get_settings().suppression_threshold
+    day = as_of or dt.date.today()
+    try:
+        rows = await projection_build(as_of=day, standard_id=standard or DEFAULT_STANDARD, threshold=threshold)
+    except StandardError as exc:
+        raise NotFoundException(str(exc)) from exc
+    return Projection(
+        standard=standard or DEFAULT_STANDARD,
+        as_of=day,
+        suppression_threshold=threshold,
+        years=[
+            ProjectionYear(
+                label=r.label,
+                judged_on=r.on,
+                sencos=r.sencos,
+                sencos_out_of_compliance=r.sencos_out,
+                heads=r.heads,
+                heads_out_of_compliance=r.heads_out,
+            )
+            for r in rows
+        ],
+    )
+
+
+api_handlers = [
+    api_summary,
+    api_rules,
+    api_breakdown,
+    api_region,
+    api_local_authority,
+    api_trust,
+    api_trends,
+    api_scenario,
+    api_projection,
+]
 
 
 # ---------------------------------------------------------------------------------------- OpenAPI at /schema
@@ -360,6 +542,7 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="aggregates", description="National figures and breakdowns"),
             Tag(name="drill-down", description="Region, local authority and trust drill-down"),
             Tag(name="trends", description="Saved national evaluations over time"),
+            Tag(name="scenarios", description="Candidate thresholds and the four-year projection"),
         ],
         render_plugins=[ApiDocsRenderPlugin(path="/"), ApiJsonRenderPlugin(path="/openapi.json")],
         openapi_router=Router(SCHEMA_PATH, route_handlers=[], include_in_schema=False, opt=dict(PUBLIC)),

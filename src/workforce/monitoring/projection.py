@@ -95,3 +95,61 @@ def project(standard: Standard, facts: Facts, as_of: dt.date, *, years: int = YE
         heads, heads_out = _count(findings, HEAD_RULE)
         rows.append(ProjectionRow(label, on, sencos, sencos_out, heads, heads_out))
     return rows
+
+
+# ---------------------------------------------------------------------------------------- from the database
+
+PROJECTION_COUNTS = ("sencos", "sencos_out", "heads", "heads_out")
+PROJECTION_PARENTS = {"sencos_out": "sencos", "heads_out": "heads"}
+
+
+@dataclass(frozen=True)
+class ProjectionFigure:
+    """A projection row as published: None for a suppressed count."""
+
+    label: str
+    on: dt.date
+    sencos: int | None
+    sencos_out: int | None
+    heads: int | None
+    heads_out: int | None
+
+    @staticmethod
+    def _pct(part: int | None, whole: int | None) -> float | None:
+        if part is None or whole is None or not whole:
+            return None
+        return part * 100 / whole
+
+    @property
+    def sencos_out_pct(self) -> float | None:
+        return self._pct(self.sencos_out, self.sencos)
+
+    @property
+    def heads_out_pct(self) -> float | None:
+        return self._pct(self.heads_out, self.heads)
+
+
+def projection_suppressed(rows: list[ProjectionRow], threshold: int) -> list[ProjectionFigure]:
+    """Each year's counts with small counts (and their complements) hidden; years are not added up."""
+    from workforce.monitoring.suppression import suppress
+
+    values = {("year", row.label): {c: getattr(row, c) for c in PROJECTION_COUNTS} for row in rows}
+    hidden = suppress(values, PROJECTION_COUNTS, [], threshold, parents=PROJECTION_PARENTS)
+    return [
+        ProjectionFigure(
+            row.label,
+            row.on,
+            *(None if ("year", row.label) in hidden[c] else getattr(row, c) for c in PROJECTION_COUNTS),
+        )
+        for row in rows
+    ]
+
+
+async def projection_build(*, as_of: dt.date, standard_id: str, threshold: int) -> list[ProjectionFigure]:
+    """Gather the country's facts (a fixed number of queries) and project; small counts suppressed."""
+    from workforce.compliance.facts import facts_gather
+    from workforce.standards import load_standard
+
+    standard = load_standard(standard_id)
+    facts = await facts_gather(as_of=as_of)
+    return projection_suppressed(project(standard, facts, as_of), threshold)

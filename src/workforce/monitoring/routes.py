@@ -26,6 +26,8 @@ from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from workforce.config import get_settings
 from workforce.monitoring import charts, figures
+from workforce.monitoring import projection as projection_service
+from workforce.monitoring import scenarios as scenario_service
 from workforce.monitoring import tokens as token_service
 from workforce.monitoring.aggregates import (
     BREAKDOWNS,
@@ -407,6 +409,108 @@ async def dfe_download(
     )
 
 
+# ---------------------------------------------------------------------------------------- scenarios, projection
+
+DATE_PARTS = ("day", "month", "year")
+
+
+def _date_from_parts(query, name: str) -> tuple[str, dict[str, str]]:
+    """A GOV.UK date input's three fields as an ISO date ("" when all blank, "invalid" when not a date)."""
+    parts = {part: str(query.get(f"{name}-{part}", "")).strip() for part in DATE_PARTS}
+    if not any(parts.values()):
+        return "", parts
+    try:
+        return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"])).isoformat(), parts
+    except ValueError:
+        return "invalid", parts
+
+
+def _standard_values(standard_id: str) -> dict[str, str]:
+    """Each scenario field's value in the published standard, to show beside the field."""
+    from workforce.standards import load_standard
+
+    standard = load_standard(standard_id)
+    shown: dict[str, str] = {}
+    for f in scenario_service.FIELDS:
+        if not f.override:
+            continue
+        rule_id, _, param = f.override.partition(".")
+        try:
+            value = standard.rule(rule_id).params[param]
+        except Exception:  # noqa: BLE001 - a standard without the rule simply shows no current value
+            continue
+        shown[f.name] = value.strftime("%-d %B %Y") if isinstance(value, dt.date) else f"{value:g}" if isinstance(value, (int, float)) else str(value)
+    return shown
+
+
+@get("/dfe/scenarios", guards=[analyst])
+async def dfe_scenarios(request: Request) -> Template:
+    """Candidate thresholds (a GET form: judging changes nothing) and what they would mean."""
+    from workforce.standards import StandardError
+
+    query = request.query_params
+    standard_id = DEFAULT_STANDARD
+    raw: dict[str, str] = {}
+    dates: dict[str, dict[str, str]] = {}
+    for f in scenario_service.FIELDS:
+        if f.kind == "date":
+            raw[f.name], dates[f.name] = _date_from_parts(query, f.name)
+        else:
+            raw[f.name] = str(query.get(f.name, "")).strip()
+    submitted = "run" in query
+    context = {
+        "fields": scenario_service.FIELDS,
+        "values": raw,
+        "dates": dates,
+        "current": _standard_values(standard_id),
+        "standard_id": standard_id,
+        "errors": {},
+        "result": None,
+        "personal_data": False,
+    }
+    if not submitted:
+        return Template(template_name="monitoring/scenarios.html", context=context)
+    params, as_of, errors = scenario_service.scenario_form(raw)
+    result = None
+    if not errors:
+        try:
+            result = await scenario_service.scenario_run(
+                params=params,
+                as_of=as_of or dt.date.today(),
+                standard_id=standard_id,
+                threshold=get_settings().suppression_threshold,
+            )
+        except StandardError as exc:
+            errors[scenario_service.engine_error_field(str(exc))] = str(exc)
+    context.update(errors=errors, result=result)
+    return Template(
+        template_name="monitoring/scenarios.html",
+        context=context,
+        status_code=HTTP_422_UNPROCESSABLE_ENTITY if errors else 200,
+    )
+
+
+@get("/dfe/projection", guards=[analyst])
+async def dfe_projection(
+    as_of: FromQuery[dt.date | None] = None, standard: FromQuery[str | None] = None
+) -> Template:
+    standard_id = standard or DEFAULT_STANDARD
+    day = as_of or dt.date.today()
+    rows = await projection_service.projection_build(
+        as_of=day, standard_id=standard_id, threshold=get_settings().suppression_threshold
+    )
+    return Template(
+        template_name="monitoring/projection.html",
+        context={
+            "rows": rows,
+            "as_of": day,
+            "standard_id": standard_id,
+            "threshold": get_settings().suppression_threshold,
+            "personal_data": False,
+        },
+    )
+
+
 # ---------------------------------------------------------------------------------------- API tokens
 
 
@@ -489,6 +593,8 @@ route_handlers = [
     dfe_trust,
     dfe_trends,
     dfe_download,
+    dfe_scenarios,
+    dfe_projection,
     dfe_api_tokens,
     dfe_api_token_create,
     dfe_api_token_revoke,

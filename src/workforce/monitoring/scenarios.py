@@ -279,3 +279,126 @@ def scenario_compare(
         regions=sorted(names.items(), key=lambda item: (item[1], item[0])),
         threshold=threshold,
     )
+
+
+# ---------------------------------------------------------------------------------------- from the database
+
+SCENARIO_TTL_SECONDS = 300
+_scenario_cache: dict[tuple, tuple[float, ScenarioResult]] = {}
+
+
+def scenario_cache_clear() -> None:
+    _scenario_cache.clear()
+
+
+async def scenario_run(
+    *, params: ScenarioParams, as_of: dt.date, standard_id: str, threshold: int
+) -> ScenarioResult:
+    """Gather the country's facts and judge the scenario (cached briefly per date and thresholds).
+
+    Raises ``StandardError`` (unknown standard, or a value the engine refuses) before any query.
+    """
+    import time
+
+    from workforce.compliance.facts import facts_gather
+    from workforce.monitoring.aggregates import school_regions
+    from workforce.standards import load_standard
+
+    standard = load_standard(standard_id)
+    overrides = params.overrides(standard)
+    apply_overrides(_rules_subset(standard), overrides)  # a refused value fails before the queries
+    key = (as_of, standard_id, json.dumps(overrides, sort_keys=True), threshold)
+    cached = _scenario_cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < SCENARIO_TTL_SECONDS:
+        return cached[1]
+    facts = await facts_gather(as_of=as_of)
+    regions = await school_regions()
+    result = scenario_compare(standard, facts, as_of, params, regions, threshold=threshold)
+    if len(_scenario_cache) > 32:
+        _scenario_cache.clear()
+    _scenario_cache[key] = (time.monotonic(), result)
+    return result
+
+
+# ---------------------------------------------------------------------------------------- the form
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    noun: str  # how an error message names it: "Enter {noun} as a number"
+    kind: str  # number | whole | date
+    override: str | None  # the engine parameter it sets
+    hint: str = ""
+    minimum: float = 0.0
+    above_minimum: bool = False  # strictly greater than ``minimum``
+
+
+FIELDS = (
+    Field("senco_min_fte", "Minimum SENCO time in any school (FTE)", "the minimum SENCO time", "number",
+          "senco-capacity.min_fte", "For example, 0.2"),
+    Field("senco_fte_per_100_sen", "SENCO time per 100 pupils with SEN (FTE)", "the SENCO time per 100 pupils with SEN",
+          "number", "senco-capacity.min_fte_per_100_sen",
+          "For example, 0.5: a school with 200 pupils with SEN needs 1 FTE"),
+    Field("senco_amber_fte_per_100_sen", "Amber line: SENCO time per 100 pupils with SEN (FTE)", "the amber line",
+          "number", "senco-capacity.amber_min_fte_per_100_sen",
+          "Below the expected time but not below this is amber"),
+    Field("ta_multiplier", "Largest pupils per TA FTE, as a multiple of the national figure for the phase",
+          "the multiple of the national pupils per TA FTE", "number", "ta-capacity.multiplier", "For example, 1.5",
+          above_minimum=True),
+    Field("cpd_min_activities", "SEND CPD activities each year for every teacher and TA",
+          "the number of SEND CPD activities", "whole", "send-cpd-annual.min_activities", "For example, 1"),
+    Field("cpd_min_hours", "SEND CPD hours each year for every teacher and TA", "the SEND CPD hours", "number",
+          "send-cpd-annual.min_hours", "0 means no hours threshold"),
+    Field("start_date", "Start date of the new requirements", "the start date", "date",
+          "send-cpd-annual.effective_from",
+          "Annual SEND CPD, and the SEND qualification for headteachers appointed from this date. "
+          "For example, 1 9 2026"),
+    Field("as_of", "Judge on this date", "the date to judge on", "date", None,
+          "Leave blank for today. For example, 31 8 2027"),
+)
+FIELD_BY_OVERRIDE = {f.override: f.name for f in FIELDS if f.override}
+FIELD_BY_OVERRIDE["head-send-qualification.appointed_from"] = "start_date"
+
+
+def scenario_form(raw: Mapping[str, str]) -> tuple[ScenarioParams, dt.date | None, dict[str, str]]:
+    """Read the scenario form (or API query): candidate thresholds, the as-of date, errors by field.
+
+    Blank fields keep the standard's own values. Dates are ISO (``YYYY-MM-DD``).
+    """
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for field in FIELDS:
+        text = str(raw.get(field.name) or "").strip()
+        if not text:
+            continue
+        if field.kind == "date":
+            try:
+                values[field.name] = dt.date.fromisoformat(text)
+            except ValueError:
+                errors[field.name] = f"Enter {field.noun} as a real date"
+            continue
+        try:
+            number = int(text) if field.kind == "whole" else float(text)
+        except ValueError:
+            kind = "a whole number" if field.kind == "whole" else "a number"
+            errors[field.name] = f"Enter {field.noun} as {kind}"
+            continue
+        if number != number or number in (float("inf"), float("-inf")):
+            errors[field.name] = f"Enter {field.noun} as a number"
+        elif field.above_minimum and number <= field.minimum:
+            errors[field.name] = f"{field.noun[0].upper()}{field.noun[1:]} must be more than {field.minimum:g}"
+        elif number < field.minimum:
+            errors[field.name] = f"{field.noun[0].upper()}{field.noun[1:]} must be {field.minimum:g} or more"
+        else:
+            values[field.name] = number
+    as_of = values.pop("as_of", None)
+    return ScenarioParams(**values), as_of, errors
+
+
+def engine_error_field(message: str) -> str:
+    """The form field an engine refusal is about (the message names the parameter)."""
+    for override, name in FIELD_BY_OVERRIDE.items():
+        if override in message:
+            return name
+    return "senco_fte_per_100_sen"
