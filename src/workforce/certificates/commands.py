@@ -41,8 +41,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
 @click.option("--trust", "uid", help="The trust's GIAS group UID.")
 @click.option("--standard", "standard_id", required=True, help="Standard id, e.g. statutory-2024.")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Evaluation date (default: today).")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the PDF.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the PDF.",
+)
 def issue(urn: int | None, uid: str | None, standard_id: str, as_of: dt.datetime | None, out: Path) -> None:
     """Issue a signed certificate for a school or a trust and write its PDF."""
     from workforce.certificates import rendering
@@ -62,7 +67,10 @@ def issue(urn: int | None, uid: str | None, standard_id: str, as_of: dt.datetime
 
     async def go():
         cert, how = await certificate_issue_for_scope(
-            scope=scope, scope_ref=scope_ref, standard_id=standard_id, actor="cli:certificate issue",
+            scope=scope,
+            scope_ref=scope_ref,
+            standard_id=standard_id,
+            actor="cli:certificate issue",
             as_of=as_of.date() if as_of else None,
         )
         return cert, how, await certificate_pdf(cert.code)
@@ -73,8 +81,10 @@ def issue(urn: int | None, uid: str | None, standard_id: str, as_of: dt.datetime
         raise click.ClickException(str(exc)) from None
     _write_atomically(out, pdf)
     click.echo(how)
-    click.echo(f"Certificate {cert.code} for {cert.organisation_name} ({cert.standard_id} "
-               f"version {cert.standard_version}, as of {cert.as_of.isoformat()}) written to {out}")
+    click.echo(
+        f"Certificate {cert.code} for {cert.organisation_name} ({cert.standard_id} "
+        f"version {cert.standard_version}, as of {cert.as_of.isoformat()}) written to {out}"
+    )
     click.echo(f"Check it at {verify_url(cert.code)}")
 
 
@@ -85,7 +95,9 @@ def verify(file: Path) -> None:
     from workforce.certificates.services import certificate_verify_pdf
     from workforce.cli import run_async
 
-    result = run_async(certificate_verify_pdf(file.read_bytes(), channel="cli", client="workforce certificate verify"))
+    result = run_async(
+        certificate_verify_pdf(file.read_bytes(), channel="cli", client="workforce certificate verify")
+    )
     if result.ok:
         click.echo(f"VALID: {result.message}")
         return

@@ -1,14 +1,15 @@
 """Inspector access: time-limited, read-only grants to one school or trust, and the log of what was seen.
 
-- ``inspector_grant_create(email=, school_urn= | trust_uid=, days=, actor=)`` -> (grant, token): the token goes
-  into the invitation link once; only its SHA-256 is stored.
+- ``inspector_grant_create(email=, school_urn= | trust_uid=, days=, actor=)`` -> (grant, token): the token
+  goes into the invitation link once; only its SHA-256 is stored.
 - ``inspector_grant_accept(token=, user_id=)``: an inspector account takes up an invitation addressed to its
   email; expired, revoked or unknown invitations are refused.
 - ``inspector_grant_revoke(grant_id=, actor=)``.
-- ``inspector_access_allowed(user, kind, key)``: registered with ``web.security.register_inspector_access`` so the
-  scope checks (``can_see_school``/``can_see_trust``) let an inspector in while an accepted grant is live.
-  Inspectors never see individual staff records.
-- ``inspector_access_record(user=, kind=, key=, action=, path=)``: log a view or download under the live grant.
+- ``inspector_access_allowed(user, kind, key)``: registered with ``web.security.register_inspector_access``
+  so the scope checks (``can_see_school``/``can_see_trust``) let an inspector in while an accepted grant is
+  live. Inspectors never see individual staff records.
+- ``inspector_access_record(user=, kind=, key=, action=, path=)``: log a view or download under the live
+  grant.
 
 Inspectors are read-only by role: no write route lets the ``inspector`` role in.
 """
@@ -39,11 +40,15 @@ def token_hash(token: str) -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 async def inspector_grant_create(
-    *, email: str, actor: str, school_urn: int | None = None, trust_uid: str | None = None,
+    *,
+    email: str,
+    actor: str,
+    school_urn: int | None = None,
+    trust_uid: str | None = None,
     days: int = DEFAULT_DAYS,
 ) -> tuple[InspectorGrant, str]:
     email = (email or "").strip().lower()
@@ -77,9 +82,16 @@ async def inspector_grant_create(
         await grant.save()
         await AuditEntry.insert(
             audit_entry(
-                actor=actor, action="grant", entity="inspector_grant", entity_id=grant.id,
-                after={"email": email, "school_urn": school_urn, "trust_uid": trust_uid,
-                       "expires_at": grant.expires_at.isoformat()},
+                actor=actor,
+                action="grant",
+                entity="inspector_grant",
+                entity_id=grant.id,
+                after={
+                    "email": email,
+                    "school_urn": school_urn,
+                    "trust_uid": trust_uid,
+                    "expires_at": grant.expires_at.isoformat(),
+                },
             )
         )
     return grant, token
@@ -93,7 +105,9 @@ async def inspector_grant_accept(*, token: str, user_id: int) -> InspectorGrant:
         raise GrantError("This invitation has been withdrawn")
     if grant.expires_at <= _now():
         raise GrantError("This invitation has expired: ask the school or trust for a new one")
-    user = await UserAccount.select(UserAccount.email, UserAccount.role).where(UserAccount.id == user_id).first()
+    user = (
+        await UserAccount.select(UserAccount.email, UserAccount.role).where(UserAccount.id == user_id).first()
+    )
     if user is None or user["role"] != "inspector":
         raise GrantError("Only an inspector's account can accept an invitation")
     if user["email"].lower() != grant.email:
@@ -112,14 +126,21 @@ async def inspector_grant_accept(*, token: str, user_id: int) -> InspectorGrant:
 async def inspector_grant_revoke(*, grant_id: int, actor: str) -> None:
     now = _now()
     async with InspectorGrant._meta.db.transaction():
-        updated = await InspectorGrant.update({InspectorGrant.revoked_at: now}).where(
-            (InspectorGrant.id == grant_id) & InspectorGrant.revoked_at.is_null()
-        ).returning(InspectorGrant.id)
+        updated = (
+            await InspectorGrant.update({InspectorGrant.revoked_at: now})
+            .where((InspectorGrant.id == grant_id) & InspectorGrant.revoked_at.is_null())
+            .returning(InspectorGrant.id)
+        )
         if not updated:
             raise GrantError("No such grant, or it was already withdrawn")
         await AuditEntry.insert(
-            audit_entry(actor=actor, action="revoke", entity="inspector_grant", entity_id=grant_id,
-                        after={"revoked_at": now.isoformat()})
+            audit_entry(
+                actor=actor,
+                action="revoke",
+                entity="inspector_grant",
+                entity_id=grant_id,
+                after={"revoked_at": now.isoformat()},
+            )
         )
 
 

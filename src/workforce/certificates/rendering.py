@@ -36,15 +36,18 @@ FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 PDF_TEMPLATES_DIR = TEMPLATES_DIR / "certificates" / "pdf"
 CERTIFICATE_TEMPLATE = "certificates/pdf/certificate.html"
 
-# Info-dictionary keys written from <meta name="send-workforce-..."> (WeasyPrint keeps letters and digits only).
+# Info-dictionary keys written from <meta name="send-workforce-...">
+# (WeasyPrint keeps letters and digits only).
 META_CODE = "send-workforce-certificate"
 META_SIGNATURE = "send-workforce-signature"
 META_PAYLOAD = "send-workforce-payload"
 META_KEY_ID = "send-workforce-key-id"
 logger = logging.getLogger(__name__)
 
-_INFO_KEYS = {name: "".join(ch for ch in name if ch.isalnum()) for name in (
-    META_CODE, META_SIGNATURE, META_PAYLOAD, META_KEY_ID)}
+_INFO_KEYS = {
+    name: "".join(ch for ch in name if ch.isalnum())
+    for name in (META_CODE, META_SIGNATURE, META_PAYLOAD, META_KEY_ID)
+}
 
 
 class CertificateRenderError(RuntimeError):
@@ -84,7 +87,7 @@ def _fetcher_class():
             self.refused.append(url)
             return self.RefusedURL(f"refused to fetch {url[:200]!r}: {why}")
 
-        def fetch(self, url, headers=None):  # noqa: ARG002 - WeasyPrint's signature
+        def fetch(self, url, headers=None):
             parts = urlsplit(url)
             if parts.scheme.lower() != "file":
                 raise self._refuse(url, "only the app's packaged files may be read")
@@ -282,7 +285,9 @@ async def renderer_warm() -> None:
     if _warm_future is None:
         if render_mode() == "process":
             loop = asyncio.get_running_loop()
-            _warm_future = asyncio.ensure_future(loop.run_in_executor(_executor(), _render_in_worker, _WARM_HTML))
+            _warm_future = asyncio.ensure_future(
+                loop.run_in_executor(_executor(), _render_in_worker, _WARM_HTML)
+            )
         else:
             _warm_future = asyncio.ensure_future(anyio.to_thread.run_sync(render_pdf, _WARM_HTML))
         _warm_future.add_done_callback(_warm_done)
@@ -305,7 +310,7 @@ def renderer_shutdown() -> None:
 
 # --- Reading a certificate's embedded data back ----------------------------------------------------
 
-_STREAM_RE = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+_STREAM_RE = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
 
 
 def _info_entries(data: bytes) -> dict[str, str]:

@@ -7,7 +7,7 @@ Public (no sign-in, minimal data, every check logged):
 
 Signed in (role guard, then the certificate's school or trust must be visible to the user):
 - ``GET  /certificates/{code}``         the certificate's record, status, download and revoke form
-- ``GET  /certificates/{code}/pdf``     the issued PDF (school leads, HR leads, inspectors with a grant, admins)
+- ``GET  /certificates/{code}/pdf``     the issued PDF (school and HR leads, inspectors with a grant, admins)
 - ``POST /certificates``                issue a certificate for a saved snapshot (form field ``snapshot_id``)
 - ``POST /certificates/{code}/revoke``  revoke with a reason
 """
@@ -50,7 +50,9 @@ def status_view(status: services.CertificateStatus) -> dict:
     view = {"code": status.code, "state": status.state, "known": cert is not None}
     if cert is None:
         return view
-    where = f"school, URN {cert.scope_ref}" if cert.scope == "school" else f"trust, group UID {cert.scope_ref}"
+    where = (
+        f"school, URN {cert.scope_ref}" if cert.scope == "school" else f"trust, group UID {cert.scope_ref}"
+    )
     view.update(
         organisation=f"{cert.organisation_name} ({where})",
         organisation_name=cert.organisation_name,

@@ -298,7 +298,11 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
             withheld[(place(row), rule, outcome, row["due"] if outcome == "due-soon" else None)] += 1
             continue
         line = FindingLine(
-            place=place(row), rule=rule, title=rule_title(rule, titles), outcome=outcome, due=row["due"],
+            place=place(row),
+            rule=rule,
+            title=rule_title(rule, titles),
+            outcome=outcome,
+            due=row["due"],
             text=row["reason"],
         )
         (gaps if outcome == "gap" else due_soon).append(line)
@@ -310,20 +314,28 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
         else:
             verb = "must soon meet"
         line = FindingLine(
-            place=where, rule=rule, title=rule_title(rule, titles), outcome=outcome, due=due,
+            place=where,
+            rule=rule,
+            title=rule_title(rule, titles),
+            outcome=outcome,
+            due=due,
             text=f"{staff} {verb} this rule (names are not printed on certificates).",
         )
         (gaps if outcome == "gap" else due_soon).append(line)
 
-    sort_key = lambda line: (line.place, line.rule, line.due or dt.date.max, line.text)  # noqa: E731
+    sort_key = lambda line: (line.place, line.rule, line.due or dt.date.max, line.text)
     gaps.sort(key=sort_key)
     due_soon.sort(key=sort_key)
     ratios.sort(key=lambda line: (line.place, line.rule))
 
     rules = [
-        RuleSummary(rule=rule, title=rule_title(rule, titles), basis=basis[rule],
-                    counts={o: counts[rule].get(o, 0) for o in OUTCOMES}
-                    | {o: n for o, n in counts[rule].items() if o not in OUTCOMES})
+        RuleSummary(
+            rule=rule,
+            title=rule_title(rule, titles),
+            basis=basis[rule],
+            counts={o: counts[rule].get(o, 0) for o in OUTCOMES}
+            | {o: n for o, n in counts[rule].items() if o not in OUTCOMES},
+        )
         for rule in sorted(order, key=position)
     ]
     label = f"School, URN {scope_ref}" if scope == "school" else f"Trust, group UID {scope_ref}"
@@ -396,8 +408,9 @@ async def newer_snapshot(snapshot: dict) -> dict | None:
     return None
 
 
-async def latest_snapshot_id(*, scope: str, scope_ref: str, standard_id: str,
-                             as_of: dt.date | None = None) -> int | None:
+async def latest_snapshot_id(
+    *, scope: str, scope_ref: str, standard_id: str, as_of: dt.date | None = None
+) -> int | None:
     """The most recent published-standard snapshot for a school or trust (on or before ``as_of``)."""
     query = EvaluationSnapshot.select(EvaluationSnapshot.id, EvaluationSnapshot.params).where(
         EvaluationSnapshot.scope == scope,

@@ -73,10 +73,10 @@ def code_normalise(text: str) -> str | None:
     body_length = CODE_GROUPS * CODE_GROUP_SIZE
     if not compact.startswith(CODE_PREFIX) or len(compact) != len(CODE_PREFIX) + body_length:
         return None
-    body = compact[len(CODE_PREFIX):]
+    body = compact[len(CODE_PREFIX) :]
     if any(ch not in CODE_ALPHABET for ch in body):
         return None
-    groups = [body[i:i + CODE_GROUP_SIZE] for i in range(0, body_length, CODE_GROUP_SIZE)]
+    groups = [body[i : i + CODE_GROUP_SIZE] for i in range(0, body_length, CODE_GROUP_SIZE)]
     return "-".join([CODE_PREFIX, *groups])
 
 
@@ -114,7 +114,7 @@ def certificate_html(content: CertificateContent, cert: Certificate) -> str:
         "c": content,
         "code": cert.code,
         "issued_at": cert.issued_at,
-        "issued_on": cert.issued_at.astimezone(dt.timezone.utc).date(),
+        "issued_on": cert.issued_at.astimezone(dt.UTC).date(),
         "verify_url": url,
         "verify_base": f"{get_settings().base_url}/verify",
         "qr_svg": rendering.qr_svg(url, title=f"QR code for {url}"),
@@ -152,7 +152,7 @@ async def _render_cached(html: str) -> tuple[bytes, str]:
             pdf_sha256=pdf_hash,
             content=pdf,
             render_ms=elapsed_ms,
-            rendered_at=dt.datetime.now(dt.timezone.utc),
+            rendered_at=dt.datetime.now(dt.UTC),
         )
     ).on_conflict(target=CertificateRender.html_sha256, action="DO NOTHING")
     return pdf, pdf_hash
@@ -191,7 +191,7 @@ async def certificate_issue(*, snapshot_id: int, actor: str, reuse: bool = True)
         as_of=content.as_of,
         snapshot_hash=content.snapshot_hash,
         key_id=key.key_id,
-        issued_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        issued_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         issued_by=actor,
     )
     cert.signature = sign(certificate_payload(cert), key)
@@ -231,7 +231,11 @@ async def certificate_issue_for_scope(
     evaluate = _engine_evaluate_and_snapshot()
     if evaluate is not None:
         snapshot_id, how = await evaluate(
-            scope=scope, scope_ref=scope_ref, standard_id=standard_id, as_of=as_of or dt.date.today(), actor=actor
+            scope=scope,
+            scope_ref=scope_ref,
+            standard_id=standard_id,
+            as_of=as_of or dt.date.today(),
+            actor=actor,
         )
     if snapshot_id is None:
         snapshot_id = await latest_snapshot_id(
@@ -280,7 +284,9 @@ def _engine_evaluate_and_snapshot():
             snapshot_id = snapshot["id"]
         else:
             snapshot_id = getattr(snapshot, "id", snapshot)
-        return int(snapshot_id), f"Evaluated {scope} {scope_ref} as of {as_of.isoformat()} (snapshot {snapshot_id})."
+        return int(
+            snapshot_id
+        ), f"Evaluated {scope} {scope_ref} as of {as_of.isoformat()} (snapshot {snapshot_id})."
 
     return evaluate
 
@@ -336,8 +342,11 @@ async def certificate_status(code: str) -> CertificateStatus:
         return CertificateStatus(code=normalised, state="unknown")
     if cert.revoked_at is not None:
         return CertificateStatus(
-            code=cert.code, state="revoked", certificate=cert,
-            revoked_reason=cert.revoked_reason, revoked_at=cert.revoked_at,
+            code=cert.code,
+            state="revoked",
+            certificate=cert,
+            revoked_reason=cert.revoked_reason,
+            revoked_at=cert.revoked_at,
         )
     snapshot = await snapshot_get(cert.snapshot)
     newer = await newer_snapshot(snapshot) if snapshot else None
@@ -352,7 +361,7 @@ async def _log_verification(*, code: str, channel: str, outcome: str, client: st
     await VerificationLog.insert(
         VerificationLog(
             code=(code or "")[:24],
-            at=dt.datetime.now(dt.timezone.utc),
+            at=dt.datetime.now(dt.UTC),
             channel=channel[:8],
             outcome=outcome[:16],
             client=(client or "")[:120],
@@ -415,8 +424,11 @@ async def _verify_pdf(pdf: bytes) -> VerifyResult:
     payload_b64 = embedded.get(rendering.META_PAYLOAD)
     if not code or not signature or not payload_b64:
         return VerifyResult(
-            "unreadable", False, code,
-            "No certificate code and signature found: not a SEND Workforce certificate, or the file is damaged",
+            "unreadable",
+            False,
+            code,
+            "No certificate code and signature found: "
+            "not a SEND Workforce certificate, or the file is damaged",
         )
     try:
         payload = base64.b64decode(payload_b64, validate=True)
@@ -440,7 +452,9 @@ async def _verify_pdf(pdf: bytes) -> VerifyResult:
         )
     if sha256_hex(pdf) != cert.pdf_sha256:
         return VerifyResult(
-            "tampered", False, code,
+            "tampered",
+            False,
+            code,
             f"The file has been changed since certificate {code} was issued (its contents do not match)",
         )
     status = await certificate_status(code)
@@ -454,7 +468,9 @@ async def certificate_revoke(*, code: str, reason: str, actor: str) -> Certifica
     """Revoke a certificate with a reason shown on its public verify page."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise CertificateError("Give a reason for revoking the certificate: it is shown to anyone who checks it")
+        raise CertificateError(
+            "Give a reason for revoking the certificate: it is shown to anyone who checks it"
+        )
     if len(reason) > 500:
         raise CertificateError("The reason must be 500 characters or fewer")
     normalised = code_normalise(code)
@@ -462,15 +478,20 @@ async def certificate_revoke(*, code: str, reason: str, actor: str) -> Certifica
     if cert is None:
         raise CertificateNotFound(f"No certificate {code}")
     if cert.revoked_at is not None:
-        raise CertificateError(f"Certificate {cert.code} was already revoked on {cert.revoked_at.date().isoformat()}")
-    now = dt.datetime.now(dt.timezone.utc)
+        raise CertificateError(
+            f"Certificate {cert.code} was already revoked on {cert.revoked_at.date().isoformat()}"
+        )
+    now = dt.datetime.now(dt.UTC)
     async with Certificate._meta.db.transaction():
         await Certificate.update(
             {Certificate.revoked_at: now, Certificate.revoked_reason: reason, Certificate.revoked_by: actor}
         ).where(Certificate.id == cert.id, Certificate.revoked_at.is_null())
         await AuditEntry.insert(
             audit_entry(
-                actor=actor, action="revoke", entity="certificate", entity_id=cert.id,
+                actor=actor,
+                action="revoke",
+                entity="certificate",
+                entity_id=cert.id,
                 before={"code": cert.code, "revoked_at": None},
                 after={"code": cert.code, "revoked_at": now.isoformat(), "reason": reason},
             )

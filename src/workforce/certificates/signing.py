@@ -155,7 +155,7 @@ def reset_signing_key_cache() -> None:
 def _iso_utc(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("issued_at must be timezone-aware")
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def canonical_payload(

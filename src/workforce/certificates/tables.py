@@ -3,8 +3,7 @@
 Table definitions only; logic lives in ``services.py`` (writes) and ``selectors.py`` (reads).
 """
 
-from piccolo.columns import Bytea, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
-from piccolo.columns import OnDelete
+from piccolo.columns import Bytea, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from workforce.compliance.tables import EvaluationSnapshot

@@ -15,7 +15,7 @@ import threading
 from workforce.compliance.tables import EvaluationSnapshot, SnapshotFinding
 from workforce.organisations.tables import School, Trust, TrustMembership
 
-NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 
 
 async def make_school(urn: int = 100001, name: str = "Oakfield Primary School", type_code: int = 1) -> int:
@@ -25,7 +25,9 @@ async def make_school(urn: int = 100001, name: str = "Oakfield Primary School", 
     return rows[0]["id"]
 
 
-async def make_trust(uid: str = "5001", name: str = "Riverside Learning Trust", urns: tuple[int, ...] = ()) -> int:
+async def make_trust(
+    uid: str = "5001", name: str = "Riverside Learning Trust", urns: tuple[int, ...] = ()
+) -> int:
     rows = await Trust.insert(Trust(uid=uid, name=name, updated_at=NOW)).returning(Trust.id)
     trust_id = rows[0]["id"]
     for urn in urns:
@@ -34,11 +36,28 @@ async def make_trust(uid: str = "5001", name: str = "Riverside Learning Trust", 
     return trust_id
 
 
-def finding(rule, outcome, *, subject="school", urn=None, trust_uid=None, person_id=None, basis="law",
-            due=None, reason=""):
+def finding(
+    rule,
+    outcome,
+    *,
+    subject="school",
+    urn=None,
+    trust_uid=None,
+    person_id=None,
+    basis="law",
+    due=None,
+    reason="",
+):
     return {
-        "rule": rule, "subject": subject, "urn": urn, "trust_uid": trust_uid, "person_id": person_id,
-        "outcome": outcome, "basis": basis, "due": due, "reason": reason,
+        "rule": rule,
+        "subject": subject,
+        "urn": urn,
+        "trust_uid": trust_uid,
+        "person_id": person_id,
+        "outcome": outcome,
+        "basis": basis,
+        "due": due,
+        "reason": reason,
     }
 
 
@@ -76,30 +95,82 @@ async def make_snapshot(
 
 SCHOOL_FINDINGS = [
     finding("senco-designated", "met", urn=100001, reason="Ms A Khan is the SENCO and a qualified teacher."),
-    finding("senco-qualification", "gap", subject="person", urn=100001, person_id=1, due=dt.date(2026, 1, 3),
-            reason="Ms A Khan became SENCO on 3 January 2023 and has no passed NPQ for SENCOs; the deadline was 3 January 2026."),
-    finding("head-send-qualification", "due-soon", subject="person", urn=100001, person_id=2, basis="committee",
-            due=dt.date(2026, 6, 30), reason="Mr B Osei, headteacher since 1 July 2022, needs a SEND qualification by 30 June 2026."),
-    finding("send-cpd-annual", "gap", subject="person", urn=100001, person_id=3, basis="committee",
-            reason="Ms C Private has no SEND CPD this academic year."),
-    finding("send-cpd-annual", "gap", subject="person", urn=100001, person_id=4, basis="committee",
-            reason="Mr D Hidden has no SEND CPD this academic year."),
-    finding("send-cpd-annual", "met", subject="person", urn=100001, person_id=5, basis="committee",
-            reason="Ms E Shown completed SEND CPD."),
-    finding("senco-capacity", "advisory", urn=100001, basis="project-default",
-            reason="SENCO time 0.3 FTE for 120 pupils with SEN: 0.25 FTE per 100, below 0.35."),
-    finding("ta-capacity", "met", urn=100001, basis="project-default",
-            reason="21.4 pupils per TA FTE, within 1.5 x the primary figure of 25."),
+    finding(
+        "senco-qualification",
+        "gap",
+        subject="person",
+        urn=100001,
+        person_id=1,
+        due=dt.date(2026, 1, 3),
+        reason="Ms A Khan became SENCO on 3 January 2023 and has no passed NPQ for SENCOs; "
+        "the deadline was 3 January 2026.",
+    ),
+    finding(
+        "head-send-qualification",
+        "due-soon",
+        subject="person",
+        urn=100001,
+        person_id=2,
+        basis="committee",
+        due=dt.date(2026, 6, 30),
+        reason="Mr B Osei, headteacher since 1 July 2022, needs a SEND qualification by 30 June 2026.",
+    ),
+    finding(
+        "send-cpd-annual",
+        "gap",
+        subject="person",
+        urn=100001,
+        person_id=3,
+        basis="committee",
+        reason="Ms C Private has no SEND CPD this academic year.",
+    ),
+    finding(
+        "send-cpd-annual",
+        "gap",
+        subject="person",
+        urn=100001,
+        person_id=4,
+        basis="committee",
+        reason="Mr D Hidden has no SEND CPD this academic year.",
+    ),
+    finding(
+        "send-cpd-annual",
+        "met",
+        subject="person",
+        urn=100001,
+        person_id=5,
+        basis="committee",
+        reason="Ms E Shown completed SEND CPD.",
+    ),
+    finding(
+        "senco-capacity",
+        "advisory",
+        urn=100001,
+        basis="project-default",
+        reason="SENCO time 0.3 FTE for 120 pupils with SEN: 0.25 FTE per 100, below 0.35.",
+    ),
+    finding(
+        "ta-capacity",
+        "met",
+        urn=100001,
+        basis="project-default",
+        reason="21.4 pupils per TA FTE, within 1.5 x the primary figure of 25.",
+    ),
 ]
 
 
 def pdftotext(pdf: bytes, *, layout: bool = False) -> str:
-    """The PDF's text by poppler's pdftotext: reading order, or the physical layout (tables' rows on a line)."""
+    """The PDF's text by poppler's pdftotext: reading order, or physical layout (a table row on a line)."""
     with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as handle:
         handle.write(pdf)
         path = handle.name
     try:
-        result = subprocess.run(["pdftotext", *(["-layout"] if layout else []), path, "-"], capture_output=True, check=True, timeout=60)
+        result = subprocess.run(
+            ["pdftotext", *(["-layout"] if layout else []), path, "-"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
         return result.stdout.decode("utf-8")
     finally:
         os.unlink(path)
@@ -129,7 +200,7 @@ class Listener:
         while not self._stop.is_set():
             try:
                 conn, _ = self.sock.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -141,8 +212,10 @@ class Listener:
                     data = b""
                 self.requests.append(data)
                 try:
-                    conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: image/svg+xml\r\n\r\n"
-                                 b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+                    conn.sendall(
+                        b"HTTP/1.0 200 OK\r\nContent-Type: image/svg+xml\r\n\r\n"
+                        b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+                    )
                 except OSError:
                     pass
 

@@ -10,9 +10,9 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import certificate_helpers as helpers
 import pytest
 
-import certificate_helpers as helpers
 from workforce.certificates import rendering
 
 

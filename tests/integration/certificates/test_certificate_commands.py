@@ -9,19 +9,23 @@ import sys
 from pathlib import Path
 
 from certificate_helpers import NOW, SCHOOL_FINDINGS, make_snapshot, pdftotext, squash
+
 from workforce.certificates.tables import Certificate, VerificationLog
 
 WORKFORCE = str(Path(sys.executable).with_name("workforce"))
 
 
 def workforce(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([WORKFORCE, *args], capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    return subprocess.run(
+        [WORKFORCE, *args], capture_output=True, text=True, env=dict(os.environ), timeout=120
+    )
 
 
 async def test_issue_then_verify_revoke_and_tamper(school_snapshot, tmp_path):
     out = tmp_path / "certs" / "oakfield.pdf"
-    issued = workforce("certificate", "issue", "--school", "100001", "--standard", "statutory-2024",
-                       "--out", str(out))
+    issued = workforce(
+        "certificate", "issue", "--school", "100001", "--standard", "statutory-2024", "--out", str(out)
+    )
     assert issued.returncode == 0, issued.stderr
     cert = await Certificate.objects().first()
     assert cert is not None and cert.scope_ref == "100001"
@@ -54,8 +58,12 @@ async def test_issue_then_verify_revoke_and_tamper(school_snapshot, tmp_path):
 
 async def test_verify_reports_a_superseded_certificate(school_snapshot, tmp_path):
     out = tmp_path / "c.pdf"
-    assert workforce("certificate", "issue", "--school", "100001", "--standard", "statutory-2024",
-                     "--out", str(out)).returncode == 0
+    assert (
+        workforce(
+            "certificate", "issue", "--school", "100001", "--standard", "statutory-2024", "--out", str(out)
+        ).returncode
+        == 0
+    )
     await make_snapshot(SCHOOL_FINDINGS, as_of=dt.date(2026, 5, 1), created_at=NOW + dt.timedelta(days=60))
     result = workforce("certificate", "verify", str(out))
     assert result.returncode == 3
@@ -64,11 +72,13 @@ async def test_verify_reports_a_superseded_certificate(school_snapshot, tmp_path
 
 async def test_issue_refuses_unclear_or_impossible_requests(tmp_path):
     out = tmp_path / "c.pdf"
-    both = workforce("certificate", "issue", "--school", "100001", "--trust", "5001", "--standard", "x",
-                     "--out", str(out))
+    both = workforce(
+        "certificate", "issue", "--school", "100001", "--trust", "5001", "--standard", "x", "--out", str(out)
+    )
     assert both.returncode == 2 and "exactly one of --school URN or --trust UID" in both.stderr
-    nothing = workforce("certificate", "issue", "--school", "100001", "--standard", "statutory-2024",
-                        "--out", str(out))
+    nothing = workforce(
+        "certificate", "issue", "--school", "100001", "--standard", "statutory-2024", "--out", str(out)
+    )
     assert nothing.returncode == 1
     assert "No saved evaluation of school 100001 against statutory-2024" in nothing.stderr
     assert not out.exists()

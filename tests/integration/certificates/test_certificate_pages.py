@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from certificate_helpers import NOW, SCHOOL_FINDINGS, make_snapshot
+
 from workforce.certificates.services import certificate_issue, certificate_pdf, certificate_revoke
 from workforce.certificates.signing import signing_key
 from workforce.certificates.tables import Certificate, VerificationLog
@@ -31,19 +32,27 @@ async def test_verify_page_is_public_minimal_and_logged(client, make_school):
     for private in ("Khan", "Osei", "Private", "members of staff"):
         assert private not in html
     logs = await VerificationLog.select().where(VerificationLog.code == cert.code)
-    assert [(log["channel"], log["outcome"], log["client"]) for log in logs] == [("web", "current", "PhoneCamera/1.0")]
+    assert [(log["channel"], log["outcome"], log["client"]) for log in logs] == [
+        ("web", "current", "PhoneCamera/1.0")
+    ]
 
 
 async def test_verify_page_shows_revocation_with_reason_and_supersession(client, make_school):
     school = await make_school()
     cert = await issue_for(school)
-    await make_snapshot([dict(f, urn=school.urn) for f in SCHOOL_FINDINGS], scope_ref=str(school.urn),
-                        as_of=dt.date(2026, 6, 1), created_at=NOW + dt.timedelta(days=90))
+    await make_snapshot(
+        [dict(f, urn=school.urn) for f in SCHOOL_FINDINGS],
+        scope_ref=str(school.urn),
+        as_of=dt.date(2026, 6, 1),
+        created_at=NOW + dt.timedelta(days=90),
+    )
     superseded = (await client.page(f"/verify/{cert.code}")).text
     assert f"Certificate {cert.code} is superseded" in superseded
     assert "a newer evaluation, as of 1 June 2026, exists" in superseded
 
-    await certificate_revoke(code=cert.code, reason="Staff records were incomplete & out of date", actor="lead")
+    await certificate_revoke(
+        code=cert.code, reason="Staff records were incomplete & out of date", actor="lead"
+    )
     revoked = (await client.page(f"/verify/{cert.code}")).text
     assert f"Certificate {cert.code} is revoked" in revoked
     assert "Do not rely on it" in revoked
@@ -119,10 +128,14 @@ async def test_download_is_refused_outside_the_users_scope(client, login_as, mak
 
 async def test_issue_and_revoke_from_the_pages(client, login_as, make_school):
     school = await make_school(name="Hill Top School")
-    snapshot_id = await make_snapshot([dict(f, urn=school.urn) for f in SCHOOL_FINDINGS], scope_ref=str(school.urn))
+    snapshot_id = await make_snapshot(
+        [dict(f, urn=school.urn) for f in SCHOOL_FINDINGS], scope_ref=str(school.urn)
+    )
     await login_as("school_lead", school=school)
 
-    assert (await client.post("/certificates", {"snapshot_id": str(snapshot_id)}, csrf=False)).status_code == 403
+    assert (
+        await client.post("/certificates", {"snapshot_id": str(snapshot_id)}, csrf=False)
+    ).status_code == 403
     issued = await client.post("/certificates", {"snapshot_id": str(snapshot_id)})
     assert issued.status_code == 303
     cert = await Certificate.objects().first()
@@ -133,7 +146,9 @@ async def test_issue_and_revoke_from_the_pages(client, login_as, make_school):
 
     empty = await client.post(f"/certificates/{cert.code}/revoke", {"reason": "  "})
     assert empty.status_code == 422 and "Give a reason for revoking" in empty.text
-    revoked = await client.post(f"/certificates/{cert.code}/revoke", {"reason": "Superseded by a corrected import"})
+    revoked = await client.post(
+        f"/certificates/{cert.code}/revoke", {"reason": "Superseded by a corrected import"}
+    )
     assert revoked.status_code == 303
     page = await client.page(f"/verify/{cert.code}")
     assert "is revoked" in page.text and "Superseded by a corrected import" in page.text
@@ -148,15 +163,21 @@ async def test_issue_and_revoke_from_the_pages(client, login_as, make_school):
 async def test_others_cannot_issue_or_revoke(client, login_as, make_school):
     school = await make_school()
     cert = await issue_for(school)
-    snapshot_id = await make_snapshot([dict(f, urn=school.urn) for f in SCHOOL_FINDINGS], scope_ref=str(school.urn))
+    snapshot_id = await make_snapshot(
+        [dict(f, urn=school.urn) for f in SCHOOL_FINDINGS], scope_ref=str(school.urn)
+    )
     await login_as("school_lead", school=await make_school())
     assert (await client.post("/certificates", {"snapshot_id": str(snapshot_id)})).status_code == 403
     assert (await client.post(f"/certificates/{cert.code}/revoke", {"reason": "x"})).status_code == 403
     for role in ("inspector", "teacher", "dfe_analyst"):
         await client.sign_out()
         await login_as(role)
-        assert (await client.post(f"/certificates/{cert.code}/revoke", {"reason": "x"})).status_code == 403, role
-        assert (await client.post("/certificates", {"snapshot_id": str(snapshot_id)})).status_code == 403, role
+        assert (await client.post(f"/certificates/{cert.code}/revoke", {"reason": "x"})).status_code == 403, (
+            role
+        )
+        assert (await client.post("/certificates", {"snapshot_id": str(snapshot_id)})).status_code == 403, (
+            role
+        )
     assert (await Certificate.objects().where(Certificate.code == cert.code).first()).revoked_at is None
 
 

@@ -7,8 +7,6 @@ import datetime as dt
 import re
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from certificate_helpers import (
     NOW,
     SCHOOL_FINDINGS,
@@ -19,6 +17,8 @@ from certificate_helpers import (
     pdftotext,
     squash,
 )
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from workforce.certificates import rendering, services
 from workforce.certificates.selectors import CertificateInputError
 from workforce.certificates.services import (
@@ -37,7 +37,9 @@ from workforce.people.tables import AuditEntry
 
 def rule_counts(text: str, rule: str, basis: str) -> tuple[int, ...]:
     """The met/gap/due-soon/advisory/not-applicable counts printed on a rule's row (pdftotext -layout)."""
-    match = re.search(rf"{re.escape(rule)} \(basis: {re.escape(basis)}\)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", text)
+    match = re.search(
+        rf"{re.escape(rule)} \(basis: {re.escape(basis)}\)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", text
+    )
     assert match, f"no summary row for {rule}"
     return tuple(int(n) for n in match.groups())
 
@@ -88,14 +90,29 @@ async def test_trust_certificate_covers_every_school_and_the_trust():
     await make_trust(urns=urns)
     findings = [finding("senco-designated", "met", urn=urn, reason="SENCO in post.") for urn in urns]
     findings += [
-        finding("ta-capacity", "advisory", urn=100002, basis="project-default",
-                reason="70 pupils per TA FTE, above 1.5 x the secondary figure of 60."),
-        finding("trust-senco-qualified", "gap", subject="trust", trust_uid="5001", basis="committee",
-                reason="No member of the trust's executive leadership holds a SENCO qualification."),
+        finding(
+            "ta-capacity",
+            "advisory",
+            urn=100002,
+            basis="project-default",
+            reason="70 pupils per TA FTE, above 1.5 x the secondary figure of 60.",
+        ),
+        finding(
+            "trust-senco-qualified",
+            "gap",
+            subject="trust",
+            trust_uid="5001",
+            basis="committee",
+            reason="No member of the trust's executive leadership holds a SENCO qualification.",
+        ),
     ]
     snapshot_id = await make_snapshot(findings, scope="trust", scope_ref="5001", standard_id="proposed-2025")
     cert = await certificate_issue(snapshot_id=snapshot_id, actor="hr@example.org")
-    assert (cert.scope, cert.scope_ref, cert.organisation_name) == ("trust", "5001", "Riverside Learning Trust")
+    assert (cert.scope, cert.scope_ref, cert.organisation_name) == (
+        "trust",
+        "5001",
+        "Riverside Learning Trust",
+    )
     pdf = await certificate_pdf(cert.code)
     layout = pdftotext(pdf, layout=True)
     text = squash(pdftotext(pdf))
@@ -201,8 +218,9 @@ async def test_revoking_changes_the_status_and_the_verification(school_snapshot)
         await certificate_revoke(code=cert.code, reason="   ", actor="lead@example.org")
     assert (await certificate_status(cert.code)).state == "current"
 
-    await certificate_revoke(code=cert.code.lower(), reason="Issued on incomplete staff records",
-                             actor="lead@example.org")
+    await certificate_revoke(
+        code=cert.code.lower(), reason="Issued on incomplete staff records", actor="lead@example.org"
+    )
     status = await certificate_status(cert.code)
     assert status.state == "revoked"
     assert status.revoked_reason == "Issued on incomplete staff records"
@@ -223,9 +241,15 @@ async def test_superseded_when_a_newer_evaluation_exists(school_snapshot):
     cert = await certificate_issue(snapshot_id=school_snapshot, actor="test")
     later = NOW + dt.timedelta(days=1)
     # Not newer evaluations of the same thing: another standard, a what-if, an earlier as-of date.
-    await make_snapshot(SCHOOL_FINDINGS, standard_id="proposed-2025", as_of=dt.date(2026, 4, 1), created_at=later)
-    await make_snapshot(SCHOOL_FINDINGS, as_of=dt.date(2026, 4, 1), created_at=later,
-                        params={"senco-capacity": {"fte_per_100": 0.4}})
+    await make_snapshot(
+        SCHOOL_FINDINGS, standard_id="proposed-2025", as_of=dt.date(2026, 4, 1), created_at=later
+    )
+    await make_snapshot(
+        SCHOOL_FINDINGS,
+        as_of=dt.date(2026, 4, 1),
+        created_at=later,
+        params={"senco-capacity": {"fte_per_100": 0.4}},
+    )
     await make_snapshot(SCHOOL_FINDINGS, as_of=dt.date(2026, 2, 1), created_at=later)
     assert (await certificate_status(cert.code)).state == "current"
 

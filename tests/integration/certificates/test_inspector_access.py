@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from certificate_helpers import SCHOOL_FINDINGS, make_snapshot
+
 from workforce.certificates import inspectors
 from workforce.certificates.inspectors import (
     GrantError,
@@ -32,8 +32,9 @@ async def test_an_accepted_grant_opens_one_school_until_it_expires(make_school, 
     user = await inspector()
     assert not await can_see_school(user, school.urn)
 
-    grant, token = await inspector_grant_create(email="Inspector@Ofsted.example", school_urn=school.urn,
-                                                actor="lead@example.org", days=7)
+    grant, token = await inspector_grant_create(
+        email="Inspector@Ofsted.example", school_urn=school.urn, actor="lead@example.org", days=7
+    )
     stored = await InspectorGrant.objects().first()
     assert stored.token_hash == inspectors.token_hash(token) and token not in str(stored.to_dict())
     assert not await can_see_school(user, school.urn)  # not accepted yet
@@ -44,7 +45,7 @@ async def test_an_accepted_grant_opens_one_school_until_it_expires(make_school, 
     assert not await can_see_staff(user, staff.id)  # never individual staff records
 
     # Seven days later the access has ended.
-    await InspectorGrant.update({InspectorGrant.expires_at: dt.datetime.now(dt.timezone.utc)}).where(
+    await InspectorGrant.update({InspectorGrant.expires_at: dt.datetime.now(dt.UTC)}).where(
         InspectorGrant.id == grant.id
     )
     assert not await can_see_school(user, school.urn)
@@ -66,7 +67,7 @@ async def test_expired_withdrawn_misaddressed_and_unknown_invitations_are_refuse
     user = await inspector()
     grant, token = await inspector_grant_create(email=user.email, school_urn=school.urn, actor="lead")
     await InspectorGrant.update(
-        {InspectorGrant.expires_at: dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)}
+        {InspectorGrant.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)}
     ).where(InspectorGrant.id == grant.id)
     with pytest.raises(GrantError, match="expired"):
         await inspector_grant_accept(token=token, user_id=user.id)
@@ -76,8 +77,9 @@ async def test_expired_withdrawn_misaddressed_and_unknown_invitations_are_refuse
     with pytest.raises(GrantError, match="withdrawn"):
         await inspector_grant_accept(token=token, user_id=user.id)
 
-    _grant, token = await inspector_grant_create(email="someone.else@ofsted.example", school_urn=school.urn,
-                                                 actor="lead")
+    _grant, token = await inspector_grant_create(
+        email="someone.else@ofsted.example", school_urn=school.urn, actor="lead"
+    )
     with pytest.raises(GrantError, match="another email"):
         await inspector_grant_accept(token=token, user_id=user.id)
     with pytest.raises(GrantError, match="not valid"):
@@ -96,7 +98,9 @@ async def test_expired_withdrawn_misaddressed_and_unknown_invitations_are_refuse
 
 async def test_inspector_downloads_are_logged_and_writes_refused(client, login_as, make_school):
     school = await make_school()
-    snapshot_id = await make_snapshot([dict(f, urn=school.urn) for f in SCHOOL_FINDINGS], scope_ref=str(school.urn))
+    snapshot_id = await make_snapshot(
+        [dict(f, urn=school.urn) for f in SCHOOL_FINDINGS], scope_ref=str(school.urn)
+    )
     cert = await certificate_issue(snapshot_id=snapshot_id, actor="test")
     account = await login_as("inspector")
     assert (await client.get(f"/certificates/{cert.code}/pdf")).status_code == 403

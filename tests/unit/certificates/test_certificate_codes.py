@@ -22,6 +22,14 @@ def test_normalise_accepts_case_spaces_and_missing_dashes():
 
 
 def test_normalise_rejects_malformed_codes():
-    for bad in ("", "SWC-7K3M-Q9TD", "SWC-7K3M-Q9TD-XH4P-2222", "ABC-7K3M-Q9TD-XH4P", "SWC-7K3M-Q9TD-XH4O",
-                "SWC-0000-1111-IIII", "x" * 100, "SWC-7K3M-Q9TD-XH4P<script>"):
+    for bad in (
+        "",
+        "SWC-7K3M-Q9TD",
+        "SWC-7K3M-Q9TD-XH4P-2222",
+        "ABC-7K3M-Q9TD-XH4P",
+        "SWC-7K3M-Q9TD-XH4O",
+        "SWC-0000-1111-IIII",
+        "x" * 100,
+        "SWC-7K3M-Q9TD-XH4P<script>",
+    ):
         assert code_normalise(bad) is None, bad

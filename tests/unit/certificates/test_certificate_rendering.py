@@ -25,9 +25,16 @@ def test_fetcher_serves_packaged_files_only(tmp_path):
     font = rendering.FONTS_DIR / "Lato-Regular.ttf"
     response = fetcher.fetch(font.as_uri())
     assert response.read() == font.read_bytes()
-    for url in ("file:///etc/passwd", "http://127.0.0.1:9/x", "https://example.org/x", "ftp://x/y",
-                "data:text/plain,hello", f"{rendering.FONTS_DIR.as_uri()}/../signing.py",
-                f"file://otherhost{font}", f"{rendering.FONTS_DIR.as_uri()}/missing.ttf"):
+    for url in (
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x",
+        "https://example.org/x",
+        "ftp://x/y",
+        "data:text/plain,hello",
+        f"{rendering.FONTS_DIR.as_uri()}/../signing.py",
+        f"file://otherhost{font}",
+        f"{rendering.FONTS_DIR.as_uri()}/missing.ttf",
+    ):
         with pytest.raises(fetcher.RefusedURL):
             fetcher.fetch(url)
     assert "file:///etc/passwd" in fetcher.refused
@@ -50,9 +57,12 @@ def _pdf_tool(tool: str, pdf: bytes, tmp_path: Path, *args: str) -> str:
 
 
 def test_bundled_font_is_embedded_and_pdf_is_tagged_a4(tmp_path):
-    html = page("<p>Ünïcode and bold <b>text</b></p>", "<style>@font-face { font-family: Bundled; "
-                'src: url("Lato-Regular.ttf"); } @font-face { font-family: Bundled; font-weight: 700; '
-                'src: url("Lato-Bold.ttf"); } @page { size: A4 } body { font-family: Bundled }</style>')
+    html = page(
+        "<p>Ünïcode and bold <b>text</b></p>",
+        "<style>@font-face { font-family: Bundled; "
+        'src: url("Lato-Regular.ttf"); } @font-face { font-family: Bundled; font-weight: 700; '
+        'src: url("Lato-Bold.ttf"); } @page { size: A4 } body { font-family: Bundled }</style>',
+    )
     pdf = rendering.render_pdf(html)
     fonts = _pdf_tool("pdffonts", pdf, tmp_path)
     # Fonts loaded from @font-face are named after their CSS family; a fallback would be a system font.
