@@ -139,10 +139,14 @@ class Context:
         return index
 
     @cached_property
-    def cpd_by_person(self) -> dict[int, list]:
-        index = defaultdict(list)
+    def cpd_by_person(self) -> dict[int, dict[tuple[dt.date, str], tuple[int, float]]]:
+        """SEND CPD per person: ``{(year_start, status): (activities, hours)}``."""
+        index: dict[int, dict[tuple[dt.date, str], tuple[int, float]]] = defaultdict(dict)
         for tally in self.facts.cpd:
-            index[tally.person_id].append(tally)
+            slot = index[tally.person_id]
+            key = (tally.year_start, tally.status)
+            before = slot.get(key, (0, 0.0))
+            slot[key] = (before[0] + tally.activities, before[1] + tally.hours)
         return index
 
     @cached_property
@@ -184,19 +188,32 @@ class Context:
             person = PersonFacts(id=person_id, first_name="", last_name=f"(staff record {person_id})")
         return person
 
-    def current_people(self, posts: Iterable[PostFacts], roles: Iterable[str]) -> list[tuple[PersonFacts, list[PostFacts]]]:
-        """People holding one of ``roles`` among ``posts``, sorted by name, each with their matching posts."""
-        wanted = set(roles)
-        grouped: dict[int, list[PostFacts]] = defaultdict(list)
-        for post in posts:
-            if post.role in wanted:
-                grouped[post.person_id].append(post)
-        people = [(self.person(pid), sorted(items, key=lambda p: (p.start, p.role))) for pid, items in grouped.items()]
-        people.sort(key=lambda item: person_sort_key(item[0]))
-        return people
+    @cached_property
+    def people_at_school(self) -> dict[int, list[tuple[PersonFacts, list[PostFacts]]]]:
+        """For each school, the people with a current post there (sorted by name), each with those posts."""
+        grouped: dict[int, dict[int, list[PostFacts]]] = defaultdict(lambda: defaultdict(list))
+        for urn, posts in self.current_by_school.items():
+            for post in posts:
+                grouped[urn][post.person_id].append(post)
+        index: dict[int, list[tuple[PersonFacts, list[PostFacts]]]] = {}
+        for urn, by_person in grouped.items():
+            people = [
+                (self.person(pid), items if len(items) == 1 else sorted(items, key=lambda p: (p.start, p.role)))
+                for pid, items in by_person.items()
+            ]
+            people.sort(key=lambda item: person_sort_key(item[0]))
+            index[urn] = people
+        return index
 
-    def school_people(self, school: SchoolFacts, roles: Iterable[str]):
-        return self.current_people(self.current_by_school.get(school.urn, ()), roles)
+    def school_people(self, school: SchoolFacts, roles: Iterable[str]) -> list[tuple[PersonFacts, list[PostFacts]]]:
+        """People with a current post at the school in one of ``roles``, sorted by name, with those posts."""
+        wanted = roles if isinstance(roles, (set, frozenset)) else set(roles)
+        found = []
+        for person, posts in self.people_at_school.get(school.urn, ()):
+            matching = [post for post in posts if post.role in wanted]
+            if matching:
+                found.append((person, matching))
+        return found
 
     def first_post(self, person_id: int, roles: Iterable[str]) -> PostFacts | None:
         """The person's earliest post (started by the as-of date) in one of ``roles``."""
@@ -268,7 +285,7 @@ class Context:
 
     # ----------------------------------------------------------------------------------- findings
     def _adjust(self, outcome: str, reason: str, treatment: str, group: str | None) -> tuple[str, str]:
-        if treatment == ADVISORY_SCOPE and outcome in (GAP, DUE_SOON):
+        if treatment != REQUIRED and treatment == ADVISORY_SCOPE and outcome in (GAP, DUE_SOON):
             label = SCOPE_GROUP_LABELS.get(group or "", "this type of school")
             article = "" if label.startswith("an ") else "a "
             return ADVISORY, f"{reason} This is good practice for {article}{label[0].lower()}{label[1:]}, not a requirement."
@@ -310,7 +327,8 @@ class Context:
         due: dt.date | None = None,
         treatment: str = REQUIRED,
     ) -> Finding:
-        outcome, reason = self._adjust(outcome, reason, treatment, self.group_of(school))
+        if treatment != REQUIRED:
+            outcome, reason = self._adjust(outcome, reason, treatment, self.group_of(school))
         return Finding(
             standard=self.standard.id,
             rule=rule.id,

@@ -429,21 +429,28 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
     year = academic_year(ctx.as_of)
     previous = year.previous()
     verified_only = rule["verified_only"]
-    statuses = {"verified"} if verified_only else {"verified", "self-reported"}
+    statuses = ("verified",) if verified_only else ("verified", "self-reported")
     grace = dt.timedelta(days=rule["new_starter_grace_days"])
     effective_from = rule["effective_from"]
     due_soon_from = month_day_in_year(rule["due_soon_from"], year)
 
+    known: dict[tuple, CpdRequirement | None] = {}  # most people share a handful of requirements
+
     def requirement(y: AcademicYear, spell_start: dt.date, fte: float) -> CpdRequirement | None:
         start = max(y.start, spell_start + grace, effective_from)
+        key = (y.start, start, fte)
+        if key in known:
+            return known[key]
         if start > y.end:
+            known[key] = None
             return None
         fraction = ((y.end - start).days + 1) / y.days
         activities = math.ceil(rule["min_activities"] * fraction - EPSILON) if rule["min_activities"] else 0
         hours = rule["min_hours"] * fraction
         if rule["pro_rata_part_time"] and fte < 1:
             hours *= fte
-        return CpdRequirement(y, start, fraction, activities, round(hours, 2), fte)
+        known[key] = CpdRequirement(y, start, fraction, activities, round(hours, 2), fte)
+        return known[key]
 
     def meets(done: tuple[int, float], req: CpdRequirement) -> bool:
         return done[0] >= req.activities and done[1] + EPSILON >= req.hours
@@ -458,16 +465,16 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
             )
             continue
         for person, _posts in staff:
-            tallies: dict[dt.date, list] = {}
-            for tally in ctx.cpd_by_person.get(person.id, ()):
-                if tally.status in statuses:
-                    slot = tallies.setdefault(tally.year_start, [0, 0.0])
-                    slot[0] += tally.activities
-                    slot[1] += tally.hours
+            tallies = ctx.cpd_by_person.get(person.id, {})
 
             def done(y: AcademicYear) -> tuple[int, float]:
-                slot = tallies.get(y.start, (0, 0.0))
-                return int(slot[0]), float(slot[1])
+                activities, hours = 0, 0.0
+                for status in statuses:
+                    found = tallies.get((y.start, status))
+                    if found:
+                        activities += found[0]
+                        hours += found[1]
+                return activities, round(hours, 2)
 
             spell_start = _spell_start(ctx, person.id, roles, rule["continuous_service_gap_days"]) or ctx.as_of
             if ctx.as_of < spell_start + grace:
