@@ -49,7 +49,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     help="Where to write the PDF.",
 )
 def issue(urn: int | None, uid: str | None, standard_id: str, as_of: dt.datetime | None, out: Path) -> None:
-    """Issue a signed certificate for a school or a trust and write its PDF."""
+    """Evaluate a school or a trust now, save the snapshot, and write its signed certificate (PDF)."""
     from workforce.certificates import rendering
     from workforce.certificates.selectors import CertificateInputError
     from workforce.certificates.services import (

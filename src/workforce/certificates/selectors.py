@@ -406,23 +406,3 @@ async def newer_snapshot(snapshot: dict) -> dict | None:
         if row["as_of"] > snapshot["as_of"] or row["created_at"] > snapshot["created_at"]:
             return row
     return None
-
-
-async def latest_snapshot_id(
-    *, scope: str, scope_ref: str, standard_id: str, as_of: dt.date | None = None
-) -> int | None:
-    """The most recent published-standard snapshot for a school or trust (on or before ``as_of``)."""
-    query = EvaluationSnapshot.select(EvaluationSnapshot.id, EvaluationSnapshot.params).where(
-        EvaluationSnapshot.scope == scope,
-        EvaluationSnapshot.scope_ref == str(scope_ref),
-        EvaluationSnapshot.standard_id == standard_id,
-    )
-    if as_of is not None:
-        query = query.where(EvaluationSnapshot.as_of <= as_of)
-    rows = await query.order_by(EvaluationSnapshot.as_of, ascending=False).order_by(
-        EvaluationSnapshot.created_at, ascending=False
-    )
-    for row in rows:
-        if not _is_what_if(row["params"]):
-            return row["id"]
-    return None

@@ -15,8 +15,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import importlib
-import inspect
 import json
 import secrets
 import time
@@ -31,7 +29,6 @@ from workforce.certificates.selectors import (
     certificate_content,
     certificate_for_snapshot,
     certificate_get,
-    latest_snapshot_id,
     newer_snapshot,
     snapshot_get,
 )
@@ -223,72 +220,33 @@ async def certificate_issue(*, snapshot_id: int, actor: str, reuse: bool = True)
 async def certificate_issue_for_scope(
     *, scope: str, scope_ref: str, standard_id: str, actor: str, as_of: dt.date | None = None
 ) -> tuple[Certificate, str]:
-    """Issue for a school or trust: evaluate and snapshot it now when the standards engine can,
-    else use its latest saved snapshot. Returns the certificate and a sentence saying which was done.
+    """Evaluate a school or trust against a published standard now, save the snapshot and certify it.
+
+    Returns the certificate and a sentence saying what was evaluated. Raises ``CertificateInputError`` for an
+    unknown standard, school or trust.
     """
-    snapshot_id = None
-    how = ""
-    evaluate = _engine_evaluate_and_snapshot()
-    if evaluate is not None:
-        snapshot_id, how = await evaluate(
-            scope=scope,
-            scope_ref=scope_ref,
+    from workforce.compliance.facts import ScopeError
+    from workforce.compliance.snapshots import snapshot_take
+
+    if scope not in ("school", "trust"):
+        raise CertificateInputError("Only a school or a trust can be certified")
+    as_of = as_of or dt.date.today()
+    try:
+        snapshot = await snapshot_take(
             standard_id=standard_id,
-            as_of=as_of or dt.date.today(),
+            as_of=as_of,
             actor=actor,
+            school_urn=int(scope_ref) if scope == "school" else None,
+            trust_uid=scope_ref if scope == "trust" else None,
         )
-    if snapshot_id is None:
-        snapshot_id = await latest_snapshot_id(
-            scope=scope, scope_ref=scope_ref, standard_id=standard_id, as_of=as_of
-        )
-        if snapshot_id is None:
-            when = f" on or before {as_of.isoformat()}" if as_of else ""
-            raise CertificateInputError(
-                f"No saved evaluation of {scope} {scope_ref} against {standard_id}{when}: evaluate it first"
-            )
-        snapshot = await snapshot_get(snapshot_id)
-        how = (
-            f"Issued from the latest saved evaluation (snapshot {snapshot_id}, "
-            f"as of {snapshot['as_of'].isoformat()})."
-        )
-    cert = await certificate_issue(snapshot_id=snapshot_id, actor=actor)
+    except (ScopeError, ValueError) as exc:  # StandardError is a ValueError
+        raise CertificateInputError(f"Cannot evaluate {scope} {scope_ref}: {exc}") from None
+    cert = await certificate_issue(snapshot_id=snapshot.id, actor=actor)
+    how = (
+        f"Evaluated {scope} {scope_ref} against {standard_id} as of {as_of.isoformat()} "
+        f"({snapshot.finding_count} findings, snapshot {snapshot.id})."
+    )
     return cert, how
-
-
-def _engine_evaluate_and_snapshot():
-    """The standards engine's evaluate-and-save, when compliance/snapshots.py provides a compatible one.
-
-    Expected: ``evaluate_scope(*, scope, scope_ref, standard_id, as_of)`` and
-    ``snapshot_create(*, result, actor)`` returning the snapshot (row, dict or id).
-    """
-    try:
-        snapshots = importlib.import_module("workforce.compliance.snapshots")
-    except ModuleNotFoundError as exc:
-        if exc.name == "workforce.compliance.snapshots":
-            return None
-        raise
-    evaluate_scope = getattr(snapshots, "evaluate_scope", None)
-    snapshot_create = getattr(snapshots, "snapshot_create", None)
-    if evaluate_scope is None or snapshot_create is None:
-        return None
-    try:
-        inspect.signature(evaluate_scope).bind(scope="", scope_ref="", standard_id="", as_of=None)
-        inspect.signature(snapshot_create).bind(result=None, actor="")
-    except TypeError:
-        return None
-
-    async def evaluate(*, scope, scope_ref, standard_id, as_of, actor):
-        result = await evaluate_scope(scope=scope, scope_ref=scope_ref, standard_id=standard_id, as_of=as_of)
-        snapshot = await snapshot_create(result=result, actor=actor)
-        if isinstance(snapshot, dict):
-            snapshot_id = snapshot["id"]
-        else:
-            snapshot_id = getattr(snapshot, "id", snapshot)
-        return int(
-            snapshot_id
-        ), f"Evaluated {scope} {scope_ref} as of {as_of.isoformat()} (snapshot {snapshot_id})."
-
-    return evaluate
 
 
 # --- render ------------------------------------------------------------------------------------------

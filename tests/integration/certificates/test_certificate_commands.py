@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from certificate_helpers import NOW, SCHOOL_FINDINGS, make_snapshot, pdftotext, squash
+from certificate_helpers import NOW, SCHOOL_FINDINGS, make_school, make_snapshot, pdftotext, squash
 
 from workforce.certificates.tables import Certificate, VerificationLog
+from workforce.compliance.tables import EvaluationSnapshot
 
 WORKFORCE = str(Path(sys.executable).with_name("workforce"))
 
@@ -21,14 +22,33 @@ def workforce(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-async def test_issue_then_verify_revoke_and_tamper(school_snapshot, tmp_path):
+async def test_issue_then_verify_revoke_and_tamper(tmp_path):
+    await make_school()
     out = tmp_path / "certs" / "oakfield.pdf"
     issued = workforce(
-        "certificate", "issue", "--school", "100001", "--standard", "statutory-2024", "--out", str(out)
+        "certificate",
+        "issue",
+        "--school",
+        "100001",
+        "--standard",
+        "statutory-2024",
+        "--as-of",
+        "2026-03-01",
+        "--out",
+        str(out),
     )
     assert issued.returncode == 0, issued.stderr
     cert = await Certificate.objects().first()
     assert cert is not None and cert.scope_ref == "100001"
+    # The command evaluated the school with the standards engine and certified that snapshot.
+    assert issued.stdout.startswith("Evaluated school 100001 against statutory-2024 as of 2026-03-01")
+    snapshot = await EvaluationSnapshot.objects().where(EvaluationSnapshot.id == cert.snapshot).first()
+    assert (snapshot.scope, snapshot.scope_ref, snapshot.created_by) == (
+        "school",
+        "100001",
+        "cli:certificate issue",
+    )
+    assert cert.snapshot_hash == snapshot.content_hash and snapshot.finding_count > 0
     assert f"Certificate {cert.code} for Oakfield Primary School" in issued.stdout
     assert f"/verify/{cert.code}" in issued.stdout
     text = squash(pdftotext(out.read_bytes()))
@@ -56,14 +76,22 @@ async def test_issue_then_verify_revoke_and_tamper(school_snapshot, tmp_path):
     assert outcomes == ["current", "tampered", "revoked"]
 
 
-async def test_verify_reports_a_superseded_certificate(school_snapshot, tmp_path):
+async def test_verify_reports_a_superseded_certificate(tmp_path):
+    await make_school()
     out = tmp_path / "c.pdf"
-    assert (
-        workforce(
-            "certificate", "issue", "--school", "100001", "--standard", "statutory-2024", "--out", str(out)
-        ).returncode
-        == 0
+    issued = workforce(
+        "certificate",
+        "issue",
+        "--school",
+        "100001",
+        "--standard",
+        "statutory-2024",
+        "--as-of",
+        "2026-03-01",
+        "--out",
+        str(out),
     )
+    assert issued.returncode == 0, issued.stderr
     await make_snapshot(SCHOOL_FINDINGS, as_of=dt.date(2026, 5, 1), created_at=NOW + dt.timedelta(days=60))
     result = workforce("certificate", "verify", str(out))
     assert result.returncode == 3
@@ -76,12 +104,18 @@ async def test_issue_refuses_unclear_or_impossible_requests(tmp_path):
         "certificate", "issue", "--school", "100001", "--trust", "5001", "--standard", "x", "--out", str(out)
     )
     assert both.returncode == 2 and "exactly one of --school URN or --trust UID" in both.stderr
-    nothing = workforce(
+    no_school = workforce(
         "certificate", "issue", "--school", "100001", "--standard", "statutory-2024", "--out", str(out)
     )
-    assert nothing.returncode == 1
-    assert "No saved evaluation of school 100001 against statutory-2024" in nothing.stderr
+    assert no_school.returncode == 1
+    assert "Cannot evaluate school 100001: unknown school URN 100001" in no_school.stderr
+    await make_school()
+    no_standard = workforce(
+        "certificate", "issue", "--school", "100001", "--standard", "no-such-standard", "--out", str(out)
+    )
+    assert no_standard.returncode == 1 and "Cannot evaluate school 100001" in no_standard.stderr
     assert not out.exists()
+    assert await Certificate.count() == 0
     not_pdf = tmp_path / "notes.txt"
     not_pdf.write_text("hello")
     result = workforce("certificate", "verify", str(not_pdf))

@@ -32,6 +32,7 @@ from workforce.certificates.services import (
 )
 from workforce.certificates.signing import SigningKey, signing_key, verify_signature
 from workforce.certificates.tables import Certificate, CertificateRender, VerificationLog
+from workforce.organisations.tables import School
 from workforce.people.tables import AuditEntry
 
 
@@ -312,3 +313,76 @@ async def test_checking_a_code_is_logged_whatever_it_is(school_snapshot):
         ("<script>", "unknown", "web"),
     ]
     assert logs[0]["client"] == "Mozilla/5.0"
+
+
+async def test_a_certificate_from_a_real_evaluation_matches_its_snapshot():
+    """Evaluate with the standards engine, certify, and compare the PDF with the saved findings."""
+    from workforce.certificates.services import certificate_issue_for_scope
+    from workforce.compliance.tables import SnapshotFinding
+    from workforce.people.tables import Employment, StaffMember
+
+    school_id = await make_school()
+    await School.update(
+        {
+            School.number_of_pupils: 420,
+            School.sen_support_pupils: 60,
+            School.ehc_plan_pupils: 12,
+            School.phase: "Primary",
+            School.scope_group: "mainstream-maintained",
+        }
+    ).where(School.id == school_id)
+    now = dt.datetime.now(dt.UTC)
+    senco = StaffMember(
+        staff_ref="S1",
+        trn="1234567",
+        first_name="Amina",
+        last_name="Khan",
+        qts=True,
+        created_at=now,
+        updated_at=now,
+    )
+    ta = StaffMember(staff_ref="S2", first_name="Tom", last_name="Assistant", created_at=now, updated_at=now)
+    await senco.save()
+    await ta.save()
+    await Employment.insert(
+        Employment(
+            staff=senco.id,
+            school=school_id,
+            role="senco",
+            fte=1.0,
+            senco_fte=0.4,
+            start_date=dt.date(2021, 9, 1),
+            updated_at=now,
+        ),
+        Employment(
+            staff=ta.id, school=school_id, role="ta", fte=1.0, start_date=dt.date(2021, 9, 1), updated_at=now
+        ),
+    )
+    cert, how = await certificate_issue_for_scope(
+        scope="school",
+        scope_ref="100001",
+        standard_id="proposed-2025",
+        actor="test",
+        as_of=dt.date(2027, 6, 15),
+    )
+    assert how.startswith("Evaluated school 100001 against proposed-2025 as of 2027-06-15")
+    findings = await SnapshotFinding.select().where(SnapshotFinding.snapshot == cert.snapshot)
+    assert findings
+    pdf = await certificate_pdf(cert.code)
+    layout = pdftotext(pdf, layout=True)
+    text = squash(pdftotext(pdf))
+    for rule in sorted({f["rule"] for f in findings}):
+        rows = [f for f in findings if f["rule"] == rule]
+        expected = tuple(
+            sum(1 for f in rows if f["outcome"] == o)
+            for o in ("met", "gap", "due-soon", "advisory", "not-applicable")
+        )
+        assert rule_counts(layout, rule, rows[0]["basis"]) == expected, rule
+    # The ratio figures come from the findings' metrics.
+    assert "SENCO FTE 0.4; pupils with SEN 72" in text
+    assert "pupils 420; TA FTE 1; pupils per TA FTE 420" in text
+    # The SENCO (a leader) may be named; the teaching assistant, who has no SEND CPD this year, is not.
+    cpd = [f for f in findings if f["rule"] == "send-cpd-annual" and f["outcome"] == "due-soon"]
+    assert any("Assistant" in f["reason"] for f in cpd), [f["reason"] for f in findings]
+    assert "Assistant" not in text
+    assert f"{len(cpd)} members of staff must soon meet this rule" in text
