@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import re
 import threading
+import time
 import zlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -198,6 +199,17 @@ def _render_in_worker(html: str) -> bytes:
     return render_pdf(html)
 
 
+def _worker_init(parent_pid: int) -> None:
+    """In each worker process: exit when the app process is gone, however it ended (even SIGKILL)."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 _WARM_HTML = (
     '<!doctype html><html lang="en"><head><title>warm</title><style>'
     '@font-face{font-family:Lato;src:url("Lato-Regular.ttf")}body{font-family:Lato}'
@@ -220,7 +232,10 @@ def _executor() -> concurrent.futures.ProcessPoolExecutor:
         if _pool is None:
             # "spawn": a fresh interpreter, never a fork of a process holding database connections.
             _pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=render_workers(), mp_context=multiprocessing.get_context("spawn")
+                max_workers=render_workers(),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
             )
         return _pool
 

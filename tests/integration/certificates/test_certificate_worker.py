@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
+import time
 
 from workforce.certificates import rendering
 
@@ -64,3 +67,47 @@ async def test_thread_mode_also_leaves_the_loop_free():
         assert pdf.startswith(b"%PDF-") and ticks >= 3, ticks
     finally:
         rendering.set_render_mode("process")
+
+
+def test_the_worker_process_exits_when_the_app_process_dies(tmp_path):
+    """A killed app (even SIGKILL) leaves no orphaned render worker behind."""
+    script = tmp_path / "app_process.py"
+    pid_file = tmp_path / "worker.pid"
+    script.write_text(
+        "import asyncio, os, sys\n"
+        "from workforce.certificates import rendering\n"
+        "async def main():\n"
+        "    await rendering.renderer_warm()\n"
+        "    await rendering._warm_future\n"
+        "    with open(sys.argv[1], 'w') as f:\n"
+        "        f.write(' '.join(str(p.pid) for p in rendering._pool._processes.values()))\n"
+        "    os.kill(os.getpid(), 9)\n"
+        "if __name__ == '__main__':\n"
+        "    asyncio.run(main())\n"
+    )
+    # No pipes: a surviving worker would inherit them and keep the run waiting.
+    result = subprocess.run(
+        [sys.executable, str(script), str(pid_file)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=120,
+        env=dict(os.environ),
+    )
+    assert result.returncode == -9
+    pids = [int(pid) for pid in pid_file.read_text().split()]
+    assert len(pids) == 1
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(pids[0]):
+        time.sleep(0.2)
+    alive = _alive(pids[0])
+    if alive:
+        os.kill(pids[0], 9)
+    assert not alive, "the render worker outlived the app process"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
