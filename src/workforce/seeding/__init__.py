@@ -1,4 +1,4 @@
-"""`workforce seed ...`: demo data (and, later, the national-scale generator)."""
+"""`workforce seed ...`: demo data and the national-scale generator."""
 
 from workforce.seeding.commands import commands
 
