@@ -136,3 +136,103 @@ async def placements_for_staff(staff_id: int) -> list[dict[str, Any]]:
     for row in rows:
         row["host_name"] = names.get(row["host_urn"], "")
     return rows
+
+
+# ---------------------------------------------------------------- what a person owes
+
+REQUIREMENTS_STANDARD = "proposed-2025"
+"""The standard a person's own requirements are judged by (it includes every rule of statutory-2024)."""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One rule's judgement about one person at one school."""
+
+    rule_id: str
+    title: str
+    basis: str  # law | guidance | committee | project-default
+    outcome: str  # met | gap | due-soon | advisory | not-applicable
+    reason: str
+    due: dt.date | None
+    urn: int | None
+    school_name: str
+
+    @property
+    def required_by_law(self) -> bool:
+        return self.basis == "law"
+
+
+@dataclass(frozen=True)
+class StaffRequirements:
+    as_of: dt.date
+    standard_title: str
+    school_names: list[str]
+    owed: list[Requirement]  # gaps and due-soon items, earliest due date first
+    advisory: list[Requirement]
+    met: list[Requirement]
+
+
+async def staff_requirements(staff_id: int, *, as_of: dt.date | None = None) -> StaffRequirements:
+    """What the standards say about this person on ``as_of``: what they still owe (with due dates) and what
+    they meet, judged at every school (or trust-level post) where they work on that date."""
+    from workforce.compliance.facts import facts_gather
+    from workforce.people.tables import Employment
+    from workforce.standards import DUE_SOON, GAP, MET, ADVISORY, evaluate, load_standard
+    from workforce.organisations.tables import Trust
+
+    as_of = as_of or dt.date.today()
+    standard = load_standard(REQUIREMENTS_STANDARD)
+    posts = await Employment.select(Employment.school, Employment.trust).where(
+        (Employment.staff == staff_id)
+        & (Employment.start_date <= as_of)
+        & (Employment.end_date.is_null() | (Employment.end_date >= as_of))
+    )
+    school_ids = {p["school"] for p in posts if p["school"] is not None}
+    trust_ids = {p["trust"] for p in posts if p["trust"] is not None}
+    schools = (
+        await School.select(School.urn, School.name).where(School.id.is_in(list(school_ids))) if school_ids else []
+    )
+    names = {s["urn"]: s["name"] for s in schools}
+    findings = []
+    if schools:
+        facts = await facts_gather(as_of=as_of, school_urns=sorted(names))
+        findings.extend(evaluate(standard, facts, as_of))
+    if trust_ids:
+        for trust in await Trust.select(Trust.uid, Trust.name).where(Trust.id.is_in(list(trust_ids))):
+            facts = await facts_gather(as_of=as_of, trust_uid=trust["uid"])
+            findings.extend(evaluate(standard, facts, as_of))
+            names.setdefault(None, trust["name"])
+    seen: set = set()
+    owed: list[Requirement] = []
+    advisory: list[Requirement] = []
+    met: list[Requirement] = []
+    for finding in findings:
+        if finding.person_id != staff_id or (finding.rule, finding.urn) in seen:
+            continue
+        seen.add((finding.rule, finding.urn))
+        rule = standard.rule(finding.rule)
+        item = Requirement(
+            rule_id=finding.rule,
+            title=rule.title,
+            basis=finding.basis,
+            outcome=finding.outcome,
+            reason=finding.reason,
+            due=finding.due,
+            urn=finding.urn,
+            school_name=names.get(finding.urn, "") if finding.urn is not None else "",
+        )
+        if finding.outcome in (GAP, DUE_SOON):
+            owed.append(item)
+        elif finding.outcome == ADVISORY:
+            advisory.append(item)
+        elif finding.outcome == MET:
+            met.append(item)
+    owed.sort(key=lambda r: (r.due or dt.date.max, r.title))
+    return StaffRequirements(
+        as_of=as_of,
+        standard_title=standard.title,
+        school_names=sorted(n for n in names.values() if n),
+        owed=owed,
+        advisory=advisory,
+        met=sorted(met, key=lambda r: r.title),
+    )
