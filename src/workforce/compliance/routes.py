@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import ClientException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
@@ -365,7 +365,7 @@ def _totals(views, trust_findings) -> dict[str, int]:
 def _export_choices(request: Request) -> dict[str, Any]:
     values, errors, _ = _choices(request)
     if errors:
-        raise NotFoundException("; ".join(errors.values()))
+        raise ClientException("; ".join(errors.values()))
     return values
 
 
@@ -438,7 +438,7 @@ async def _saved_choices(request: Request) -> dict[str, Any]:
     form = await request.form()
     result = EvaluationChoiceForm.validate(form)
     if result.errors:
-        raise NotFoundException("; ".join(result.errors.values()))
+        raise ClientException("; ".join(result.errors.values()))
     return {"standard": result.values.get("standard") or DEFAULT_STANDARD, "as_of": result.values.get("as_of") or dt.date.today()}
 
 
