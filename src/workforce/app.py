@@ -36,6 +36,7 @@ ROUTE_MODULES = [
     "workforce.web.home",
     "workforce.people.routes",
     "workforce.training.routes",
+    "workforce.reminders.routes",
     "workforce.compliance.routes",
     "workforce.imports.routes",
     "workforce.certificates.routes",

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "workforce.seeding",
     "workforce.certificates.commands",
     "workforce.monitoring.commands",
+    "workforce.reminders.commands",
 ]
 
 
