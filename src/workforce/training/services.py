@@ -148,21 +148,25 @@ def _hours(value: Any) -> float:
 
 
 async def _evidence_upload(evidence_file: Any) -> EvidenceFile | None:
+    """The upload as an EvidenceFile; None when there is none (a form's file input left empty sends a part
+    with no file name and no bytes: that is no file, not an empty one)."""
     if evidence_file is None:
         return None
     if isinstance(evidence_file, EvidenceFile):
-        return evidence_file
-    if isinstance(evidence_file, tuple) and len(evidence_file) == 2:
-        return EvidenceFile(filename=str(evidence_file[0] or ""), content=bytes(evidence_file[1]))
-    read = getattr(evidence_file, "read", None)
-    if read is not None:
-        content = await read()
-        return EvidenceFile(filename=getattr(evidence_file, "filename", "") or "", content=content)
-    raise TrainingError("The evidence file could not be read", "evidence_file")
+        upload = evidence_file
+    elif isinstance(evidence_file, tuple) and len(evidence_file) == 2:
+        upload = EvidenceFile(filename=str(evidence_file[0] or ""), content=bytes(evidence_file[1]))
+    elif getattr(evidence_file, "read", None) is not None:
+        content = await evidence_file.read()
+        upload = EvidenceFile(filename=getattr(evidence_file, "filename", "") or "", content=content)
+    else:
+        raise TrainingError("The evidence file could not be read", "evidence_file")
+    if not upload.filename.strip() and not upload.content:
+        return None
+    return upload
 
 
-async def _store_evidence(evidence_file: Any) -> str | None:
-    upload = await _evidence_upload(evidence_file)
+async def _store_evidence(upload: EvidenceFile | None) -> str | None:
     if upload is None:
         return None
     try:
@@ -260,7 +264,7 @@ async def cpd_record_create(
         }
     )
     await _staff_exists(staff_id)
-    stored = await _store_evidence(evidence_file)
+    stored = await _store_evidence(await _evidence_upload(evidence_file))
     now = _now()
     verified = values["status"] == "verified"
     try:
@@ -296,7 +300,8 @@ async def cpd_record_update(*, record_id: int, actor: Any, **changes: Any) -> Cp
     """Change some fields of a CPD record.
 
     ``changes`` may hold any of ``CPD_EDITABLE`` and ``evidence_file``: a new upload replaces the stored file
-    (the old one is deleted once the change is saved), ``evidence_file=None`` removes it. Changing ``status``
+    (the old one is deleted once the change is saved), ``evidence_file=None`` removes it, and an upload with
+    no file name and no bytes (a file input left empty) keeps it. Changing ``status``
     to ``verified`` records the actor as verifier; to ``self-reported`` clears the verification.
     """
     who = actor_name(actor)
@@ -306,7 +311,13 @@ async def cpd_record_update(*, record_id: int, actor: Any, **changes: Any) -> Cp
     values = _cpd_values({k: v for k, v in changes.items() if k != "evidence_file"})
     await _cpd_row(record_id)
     replace_evidence = "evidence_file" in changes
-    stored = await _store_evidence(changes["evidence_file"]) if replace_evidence else None
+    stored = None
+    if replace_evidence and changes["evidence_file"] is not None:
+        upload = await _evidence_upload(changes["evidence_file"])
+        if upload is None:
+            replace_evidence = False  # a file input left empty: keep the current file
+        else:
+            stored = await _store_evidence(upload)
     now = _now()
     old_file = None
     try:

@@ -342,3 +342,26 @@ async def test_cpd_selectors_by_academic_year_and_page():
     mine = all_rows[0]["id"]
     assert await selectors.cpd_record_for_owner(mine, staff_id) is not None
     assert await selectors.cpd_record_for_owner(mine, other) is None
+
+
+async def test_an_empty_file_input_is_no_file():
+    class EmptyUpload:  # what a form sends for a file input left empty
+        filename = ""
+
+        async def read(self):
+            return b""
+
+    staff_id = await new_staff()
+    record = await services.cpd_record_create(**cpd_args(staff_id, evidence_file=EmptyUpload()))
+    assert record.evidence_file is None
+    with_file = await services.cpd_record_update(record_id=record.id, actor="x@e.org", evidence_file=("a.pdf", PDF))
+    kept = await services.cpd_record_update(record_id=record.id, actor="x@e.org", evidence_file=EmptyUpload())
+    assert kept.evidence_file == with_file.evidence_file
+    assert evidence_path(kept.evidence_file).exists()
+
+
+async def test_an_empty_named_file_is_refused():
+    staff_id = await new_staff()
+    with pytest.raises(TrainingError) as caught:
+        await services.cpd_record_create(**cpd_args(staff_id, evidence_file=("empty.pdf", b"")))
+    assert caught.value.message == "The selected file is empty"
