@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -24,6 +25,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -252,3 +254,46 @@ def dispose_server(server: LiveServer) -> None:
     server.stop()
     if server.database_url:
         drop_postgres_database(server.database_url)
+
+
+# ---------------------------------------------------------------------------------------- HTTP as a browser would
+
+_CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = _CSRF_FIELD.search(html)
+    if match is None:
+        raise AssertionError("the page has no form with a CSRF token")
+    return match.group(1)
+
+
+def http_sign_in(client, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign an ``httpx.Client`` (with ``base_url`` set to the server) in through the real sign-in form."""
+    page = client.get("/sign-in")
+    page.raise_for_status()
+    response = client.post(
+        "/sign-in",
+        data={"email": email, "password": password, "next": "/", "_csrf_token": csrf_token(page.text)},
+        follow_redirects=False,
+    )
+    if response.status_code != 303:
+        raise AssertionError(f"signing in as {email} answered {response.status_code}")
+
+
+def create_teacher(server: LiveServer, email: str, staff_ref: str, password: str = DEMO_PASSWORD) -> None:
+    """A teacher account for an existing member of staff (``workforce users create``)."""
+    server.cli("users", "create", email, "--role", "teacher", "--staff-id", staff_ref, "--password-stdin",
+               input=password + "\n")
+
+
+@contextmanager
+def http_client(server: LiveServer, email: str | None = None, password: str = DEMO_PASSWORD):
+    """``with http_client(server, email) as client``: an ``httpx.Client`` for the server, signed in when asked."""
+    import httpx
+
+    with httpx.Client(base_url=server.base_url, timeout=120) as client:
+        if email:
+            http_sign_in(client, email, password)
+        yield client
