@@ -467,24 +467,16 @@ def build_report(
 ) -> Report:
     """Add the per-school rows up into every breakdown and suppress small counts across all of them."""
     rules = list(rules)
-    values: dict[Key, dict[str, float]] = {}
     labels: dict[Key, str] = {NATION: "England"}
-    children: dict[tuple[str, Key], list[Key]] = {}
+    children: dict[tuple[str, Key], dict[Key, None]] = {}  # (table, total) -> rows (an ordered set)
     parent: dict[Key, Key] = {}
     columns = [c for c in schools[0].counts] if schools else list(PUBLIC_COLUMNS + STAFF_COLUMNS)
-
-    def add(key: Key, counts: dict[str, float]) -> None:
-        target = values.setdefault(key, dict.fromkeys(columns, 0))
-        for column, value in counts.items():
-            target[column] = target.get(column, 0) + value
+    vectors: dict[Key, list[list[float]]] = {NATION: []}  # the schools of each cell, as rows of counts
+    members: dict[Key, list[int]] = {NATION: []}
 
     def link(up: Key, down: Key, table: str) -> None:
-        kids = children.setdefault((table, up), [])
-        if down not in kids:
-            kids.append(down)
+        children.setdefault((table, up), {})[down] = None
 
-    values[NATION] = dict.fromkeys(columns, 0)
-    members: dict[Key, set[int]] = {NATION: set()}
     for row in schools:
         keys = _keys_of(row)
         school_key: Key = ("school", str(row.urn))
@@ -494,9 +486,10 @@ def build_report(
         labels[keys["phase"]] = row.phase
         labels[keys["type"]] = SCHOOL_TYPES[row.school_type]
         labels[keys["trust"]] = row.trust_name or "Not in a trust"
+        vector = [row.counts.get(column, 0) for column in columns]
         for key in (NATION, school_key, *keys.values()):
-            add(key, row.counts)
-            members.setdefault(key, set()).add(row.urn)
+            vectors.setdefault(key, []).append(vector)
+            members.setdefault(key, []).append(row.urn)
         link(NATION, keys["region"], "region")
         link(NATION, keys["la"], "la")
         link(NATION, keys["phase"], "phase")
@@ -512,8 +505,15 @@ def build_report(
         parent[keys["la"]] = keys["region"]
         parent[school_key] = keys["la"]
 
-    for kids in children.values():
-        kids.sort(key=lambda k: (labels.get(k, ""), k))
+    # Every cell is the sum of its schools (column sums in C: zip and sum).
+    values: dict[Key, dict[str, float]] = {
+        key: dict(zip(columns, (sum(column) for column in zip(*rows)))) if rows else dict.fromkeys(columns, 0)
+        for key, rows in vectors.items()
+    }
+    ordered_children: dict[tuple[str, Key], list[Key]] = {
+        table: sorted(kids, key=lambda k: (labels.get(k, ""), k)) for table, kids in children.items()
+    }
+    children = ordered_children  # type: ignore[assignment]
 
     partitions = [Partition(total=up, rows=tuple(kids)) for (_, up), kids in sorted(children.items())]
     counts = list(PEOPLE_COUNTS)

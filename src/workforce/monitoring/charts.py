@@ -104,6 +104,21 @@ def bin_values(values: Sequence[float | None], *, bins: int = 10, high: float | 
     return result
 
 
+def histogram_top(values: Sequence[float | None], *, bins: int = 10, percentile: float = 0.95) -> float | None:
+    """A round top for a histogram so a few outliers do not squash the rest into one bar: ``bins`` round
+    widths covering the given percentile (the last, open-ended bin holds the outliers). None if no values."""
+    clean = sorted(v for v in values if v is not None and not math.isnan(v))
+    if not clean or clean[-1] <= 0:
+        return None
+    at = clean[min(len(clean) - 1, int(math.ceil(percentile * len(clean))) - 1)]
+    if at <= 0:
+        at = clean[-1]
+    width = _nice_step(at, bins)
+    while width * bins <= at:
+        width = _nice_step(width * bins * 1.01, bins)
+    return width * bins
+
+
 def _open(width: int, height: int, title: str, desc: str, id_prefix: str) -> list[str]:
     tid, did = f"{id_prefix}-title", f"{id_prefix}-desc"
     return [
@@ -125,7 +140,7 @@ def histogram_svg(
 ) -> str:
     """Vertical bars, one per bin, heights proportional to the counts, each count written above its bar."""
     width, height = 720, 360
-    left, right, top, bottom = 56, 16, 24, 88
+    left, right, top, bottom = 72, 16, 24, 88
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((b.count for b in bins), default=0)
     scale_max = peak if peak > 0 else 1
@@ -166,8 +181,8 @@ def histogram_svg(
         f'<text x="{left + plot_w / 2}" y="{height - 6}" text-anchor="middle">{escape(x_label)}</text>'
     )
     parts.append(
-        f'<text x="14" y="{top + plot_h / 2}" text-anchor="middle" '
-        f'transform="rotate(-90 14 {top + plot_h / 2})">{escape(y_label)}</text>'
+        f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 16 {top + plot_h / 2})">{escape(y_label)}</text>'
     )
     parts.append("</svg>")
     return "\n".join(parts)
@@ -244,7 +259,7 @@ def line_svg(
 ) -> str:
     """One line per series over shared x labels (snapshot dates), each point's value written beside it."""
     width = 720
-    left, right, top, bottom = 56, 200, 16, 64
+    left, right, top, bottom = 72, 200, 16, 64
     height = 320
     plot_w, plot_h = width - left - right, height - top - bottom
     xs: list[str] = []
@@ -314,8 +329,8 @@ def line_svg(
             )
         parts.append("</g>")
     parts.append(
-        f'<text x="14" y="{top + plot_h / 2}" text-anchor="middle" '
-        f'transform="rotate(-90 14 {top + plot_h / 2})">{escape(y_label)}</text>'
+        f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 16 {top + plot_h / 2})">{escape(y_label)}</text>'
     )
     parts.append("</svg>")
     return "\n".join(parts)

@@ -43,6 +43,7 @@ from workforce.web.navigation import NavItem
 from workforce.web.security import CurrentUser, current_user, requires_role
 
 ANALYST_ROLES = ("dfe_analyst", "admin")
+PAGE_ROWS = 100
 analyst = requires_role(*ANALYST_ROLES)
 SLUG_OF = {name: slug for slug, name in BREAKDOWN_SLUGS.items()}
 ROW_HEADERS = {
@@ -69,9 +70,21 @@ class PageTable:
     row_header: str
     links: dict[Key, str] = field(default_factory=dict)
     downloads: dict[str, str] = field(default_factory=dict)
+    page: int = 1  # long tables (trusts, local authorities, schools) are shown a page at a time
+    page_href: str = ""  # the page's URL with ``page=`` last, for the pagination links
 
     def link(self, key: Key) -> str:
         return self.links.get(key, "")
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.table.rows) // PAGE_ROWS))
+
+    @property
+    def visible_rows(self) -> list[figures.FigureRow]:
+        """This page's rows, then the total (suppression was decided on the whole table)."""
+        rows = self.table.rows[(self.page - 1) * PAGE_ROWS : self.page * PAGE_ROWS]
+        return [*rows, *([self.table.total] if self.table.total else [])]
 
 
 def _href(key: Key) -> str:
@@ -157,7 +170,7 @@ def histograms(report: Report, schools: list) -> list[dict]:
     for numerator, denominator, label, chart_id in HISTOGRAMS:
         values = [row.ratio(numerator, denominator) for row in schools]
         values = [v for v in values if v is not None]
-        bins = charts.bin_values(values, bins=10)
+        bins = charts.bin_values(values, bins=10, high=charts.histogram_top(values))
         svg = charts.histogram_svg(
             bins,
             title=f"{label}: how many schools have each ratio",
@@ -222,12 +235,23 @@ async def dfe_dashboard(
     )
 
 
+def _paged(request: Request, tables: list[PageTable], page: int) -> list[PageTable]:
+    query = {k: v for k, v in request.query_params.items() if k != "page"}
+    base = request.url.path + "?" + urlencode({**query, "page": ""})
+    for pt in tables:
+        pt.page = min(max(page, 1), pt.pages)
+        pt.page_href = base
+    return tables
+
+
 @get("/dfe/breakdowns/{breakdown:str}", guards=[analyst])
 async def dfe_breakdown(
+    request: Request,
     breakdown: FromPath[str],
     as_of: FromQuery[dt.date | None] = None,
     rule: FromQuery[str | None] = None,
     standard: FromQuery[str | None] = None,
+    page: FromQuery[int] = 1,
 ) -> Template:
     if breakdown not in BREAKDOWN_SLUGS:
         raise NotFoundException(f"No breakdown called {breakdown!r}")
@@ -237,6 +261,7 @@ async def dfe_breakdown(
     tables = [page_table(report, "workforce", name), page_table(report, "training", name)]
     if rule:
         tables.append(page_table(report, "compliance", name, rule=rule))
+    _paged(request, tables, page)
     return Template(
         template_name="monitoring/breakdown.html",
         context=_context(
@@ -253,13 +278,14 @@ async def dfe_breakdown(
 
 
 async def _drill(
-    request_path: str,
+    request: Request,
     kind: str,
     code: FromPath[str],
     breakdown: FromPath[str],
     as_of: dt.date | None,
     rule: str | None,
     standard: str | None,
+    page: int,
 ) -> Template:
     report = await _report(as_of, standard)
     key: Key = (kind, code)
@@ -269,6 +295,7 @@ async def _drill(
     tables = [page_table(report, "workforce", breakdown, key), page_table(report, "training", breakdown, key)]
     if rule:
         tables.append(page_table(report, "compliance", breakdown, key, rule=rule))
+    _paged(request, tables, page)
     name = report.labels.get(key, code)
     crumbs = [("National SEND workforce", "/dfe")]
     up = report.parent.get(key)
@@ -286,7 +313,7 @@ async def _drill(
             breadcrumbs=crumbs,
             tables=tables,
             rule=rule,
-            rule_form_action=request_path,
+            rule_form_action=request.url.path,
             bars=compliance_bars(report, rule, breakdown, key, f"bars-{kind}") if rule else "",
             rules=page_table(report, "rules", "rule", key) if report.rules else None,
         ),
@@ -300,8 +327,9 @@ async def dfe_region(
     as_of: FromQuery[dt.date | None] = None,
     rule: FromQuery[str | None] = None,
     standard: FromQuery[str | None] = None,
+    page: FromQuery[int] = 1,
 ) -> Template:
-    return await _drill(request.url.path, "region", code, "la", as_of, rule, standard)
+    return await _drill(request, "region", code, "la", as_of, rule, standard, page)
 
 
 @get("/dfe/local-authorities/{code:str}", guards=[analyst])
@@ -311,8 +339,9 @@ async def dfe_local_authority(
     as_of: FromQuery[dt.date | None] = None,
     rule: FromQuery[str | None] = None,
     standard: FromQuery[str | None] = None,
+    page: FromQuery[int] = 1,
 ) -> Template:
-    return await _drill(request.url.path, "la", code, "school", as_of, rule, standard)
+    return await _drill(request, "la", code, "school", as_of, rule, standard, page)
 
 
 @get("/dfe/trusts/{uid:str}", guards=[analyst])
@@ -322,8 +351,9 @@ async def dfe_trust(
     as_of: FromQuery[dt.date | None] = None,
     rule: FromQuery[str | None] = None,
     standard: FromQuery[str | None] = None,
+    page: FromQuery[int] = 1,
 ) -> Template:
-    return await _drill(request.url.path, "trust", uid, "school", as_of, rule, standard)
+    return await _drill(request, "trust", uid, "school", as_of, rule, standard, page)
 
 
 @get("/dfe/trends", guards=[analyst])

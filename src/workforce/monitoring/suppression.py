@@ -26,7 +26,8 @@ hidden when one of the counts it is made of is hidden.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 Key = tuple[str, str]
@@ -53,50 +54,88 @@ def _primary(
     threshold: int,
 ) -> set[Key]:
     hidden: set[Key] = set()
+    add = hidden.add
+    if parent is None:
+        for key, row in values.items():
+            value = row.get(column) or 0
+            if 0 < value < threshold:
+                add(key)
+        return hidden
     for key, row in values.items():
-        value = row.get(column, 0) or 0
-        if is_small(value, threshold):
-            hidden.add(key)
-            continue
-        if parent is not None:
-            if key in parent_hidden:
-                hidden.add(key)
-            elif is_small((row.get(parent, 0) or 0) - value, threshold):
-                hidden.add(key)
+        value = row.get(column) or 0
+        if 0 < value < threshold or key in parent_hidden or 0 < (row.get(parent) or 0) - value < threshold:
+            add(key)
     return hidden
+
+
+class HiddenCells(AbstractSet):
+    """The hidden cells of one count: every key of a hidden figure (found through its representative)."""
+
+    def __init__(self, representatives: set[Key], canon: Mapping[Key, Key]):
+        self._reps = representatives
+        self._canon = canon
+
+    def __contains__(self, key: object) -> bool:
+        return self._canon.get(key, key) in self._reps  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[Key]:
+        reps = self._reps
+        seen = set()
+        for key, rep in self._canon.items():
+            if rep in reps:
+                seen.add(key)
+                yield key
+        for rep in reps:  # a figure known only by its own key
+            if rep not in seen and rep not in self._canon:
+                yield rep
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"HiddenCells({sorted(self)!r})"
+
+
+class _Layout:
+    """Partitions prepared once for every column: member sets and which partitions hold each key."""
+
+    def __init__(self, partitions: Sequence[Partition]):
+        self.partitions = list(partitions)
+        self.members = [frozenset((*p.rows, p.total)) for p in self.partitions]
+        self.containing: dict[Key, list[int]] = {}
+        for index, partition in enumerate(self.partitions):
+            for key in (*partition.rows, partition.total):
+                self.containing.setdefault(key, []).append(index)
 
 
 def _secondary(
     values: Mapping[Key, Mapping[str, float]],
     column: str,
     parent: str | None,
-    partitions: Sequence[Partition],
+    layout: _Layout,
     hidden: set[Key],
 ) -> None:
     """Extend ``hidden`` in place until no partition has exactly one hidden cell.
 
-    ``partitions`` here are over canonical keys, without duplicates or single-row tables.
+    The partitions are over canonical keys, without duplicates or single-row tables.
     """
-    containing: dict[Key, list[int]] = {}
-    for index, partition in enumerate(partitions):
-        for key in (*partition.rows, partition.total):
-            containing.setdefault(key, []).append(index)
 
     def value(key: Key) -> float:
-        return values.get(key, {}).get(column, 0) or 0
+        return values.get(key, {}).get(column) or 0
 
     def known_zero(key: Key) -> bool:
-        return parent is not None and (values.get(key, {}).get(parent, 0) or 0) == 0
+        return parent is not None and (values.get(key, {}).get(parent) or 0) == 0
 
-    queue = deque(range(len(partitions)))
+    partitions, members, containing = layout.partitions, layout.members, layout.containing
+    # Only partitions holding a hidden cell can need a secondary.
+    queue = deque(sorted({i for key in hidden for i in containing.get(key, ())}))
     queued = set(queue)
     while queue:
         index = queue.popleft()
         queued.discard(index)
-        partition = partitions[index]
-        members = (*partition.rows, partition.total)
-        if sum(1 for key in members if key in hidden) != 1:
+        if len(members[index] & hidden) != 1:
             continue
+        partition = partitions[index]
         open_rows = [key for key in partition.rows if key not in hidden]
         if open_rows:
             useful = [key for key in open_rows if not known_zero(key)]
@@ -157,8 +196,8 @@ def suppress(
     threshold: int,
     parents: Mapping[str, str] | None = None,
     identity: Mapping[Key, Hashable] | None = None,
-) -> dict[str, set[Key]]:
-    """The hidden cells of each count column: ``{column: {key, ...}}``.
+) -> dict[str, HiddenCells]:
+    """The hidden cells of each count column: ``{column: {key, ...}}`` (set-like, not copied out per key).
 
     ``values`` maps every cell key (rows and totals of all partitions) to its counts. ``parents`` maps a
     count to the count it is part of; parents are resolved before their children. ``identity`` gives
@@ -185,10 +224,9 @@ def suppress(
         visit(column)
 
     canonical, canon = canonical_partitions(partitions, identity, values)
-    members: dict[Key, list[Key]] = {}
-    for key, rep in canon.items():
-        members.setdefault(rep, []).append(key)
-    canonical_values = {rep: values[rep] for rep in members if rep in values}
+    reps = set(canon.values())
+    canonical_values = {rep: values[rep] for rep in reps if rep in values}
+    layout = _Layout(canonical)
 
     result: dict[str, set[Key]] = {}
     for column in ordered:
@@ -196,8 +234,6 @@ def suppress(
         parent_hidden = result.get(parent, set()) if parent else set()
         hidden = _primary(canonical_values, column, parent, parent_hidden, threshold)
         if threshold > 1:
-            _secondary(canonical_values, column, parent, canonical, hidden)
+            _secondary(canonical_values, column, parent, layout, hidden)
         result[column] = hidden
-    return {
-        column: {key for rep in result[column] for key in members.get(rep, [rep])} for column in ordered
-    }
+    return {column: HiddenCells(result[column], canon) for column in ordered}

@@ -121,6 +121,14 @@ class Builder:
 
 
 async def build_dataset() -> Builder:
+    """The data set, written in one transaction (one commit instead of hundreds: quick on SQLite)."""
+    from workforce.database import engine
+
+    async with engine().transaction():
+        return await _build()
+
+
+async def _build() -> Builder:
     b = Builder()
     a = await b.region("A", "North East")
     h = await b.region("H", "London")

@@ -208,12 +208,13 @@ async def test_aggregates_use_a_fixed_number_of_queries(dataset, monkeypatch):
 
     # Nine times as many schools, staff and findings: the same number of queries.
     b = Builder()
-    region = await b.region("K", "South West")
-    la = await b.la("800", "Somerset", region)
-    for i in range(40):
-        school = await b.school(f"X{i}", 200000 + i, la, region, number_of_pupils=100)
-        await b.staff(school, "teacher", 3, cpd=1)
-        await b.staff(school, "senco", 1)
+    async with db.transaction():
+        region = await b.region("K", "South West")
+        la = await b.la("800", "Somerset", region)
+        for i in range(40):
+            school = await b.school(f"X{i}", 200000 + i, la, region, number_of_pupils=100)
+            await b.staff(school, "teacher", 3, cpd=1)
+            await b.staff(school, "senco", 1)
     await snapshot("proposed-2025", dt.date(2026, 3, 2), [("senco-designated", 200000 + i, "met") for i in range(40)])
     calls.clear()
     report = await report_build(as_of=AS_OF, threshold=5)

@@ -98,7 +98,8 @@ async def test_the_dfe_role_cannot_reach_a_named_person(app, client, login_as, d
     personal = await _personal_strings()
     assert len(personal) > 100 and "Qwyzgov Governorname" in personal
     # the check itself can fail
-    assert leaks("<p>Yqvfirst1 Zqxname1</p>", personal) != []
+    name = next(s for s in personal if s.startswith("Zqxname"))
+    assert leaks(f"<p>Ms A {name}</p>", personal) == [name]
 
     staff = await StaffMember.select(StaffMember.id, StaffMember.staff_ref, StaffMember.trn).order_by(StaffMember.id)
     ids = {

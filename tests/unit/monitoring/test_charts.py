@@ -114,3 +114,15 @@ def test_line_chart_has_one_series_per_rule_distinguished_without_colour():
     assert ys[0] > ys[1] > ys[2]
     # each series is named at its end and each value is written
     assert "senco-designated" in texts(root) and "95" in texts(root) and "60" in texts(root)
+
+
+def test_histogram_top_keeps_outliers_from_squashing_the_rest():
+    from workforce.monitoring.charts import histogram_top
+
+    values = [1.0 + i / 100 for i in range(95)] + [40.0, 55.0, 60.0, 70.0, 80.0]
+    top = histogram_top(values)
+    assert top == 2.0  # the 95th percentile is about 1.94: ten bins of 0.2
+    bins = bin_values(values, bins=10, high=top)
+    assert bins[-1].open_ended and bins[-1].count == 5 + sum(1 for v in values if 1.8 <= v < 2.0)
+    assert sum(b.count for b in bins) == 100
+    assert histogram_top([]) is None and histogram_top([0.0, 0.0]) is None
