@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from monitoring_dataset import AS_OF
@@ -108,3 +109,63 @@ async def test_the_threshold_comes_from_the_settings(client, login_as, dataset, 
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+async def test_api_tokens_page_shows_a_new_token_once_and_revokes(client, login_as):
+    from workforce.monitoring.tables import ApiToken
+    from workforce.monitoring.tokens import api_token_authenticate
+
+    await login_as("dfe_analyst")
+    empty = await client.page("/dfe/api-tokens")
+    assert 'id="no-tokens"' in empty.text
+    bad = await client.post("/dfe/api-tokens", {"name": "x" * 101, "days": "0"})
+    assert bad.status_code == 422 and "govuk-error-summary" in bad.text
+    assert "Days must be a whole number from 1 to 366" in bad.text and "Name must be 100 characters or fewer" in bad.text
+    assert await ApiToken.count() == 0
+    refused = await client.post("/dfe/api-tokens", {"name": "Notebook", "days": "30"}, csrf=False)
+    assert refused.status_code == 403 and await ApiToken.count() == 0
+
+    created = await client.post("/dfe/api-tokens", {"name": "Notebook", "days": "30"})
+    assert created.status_code == 200
+    token = re.search(r'id="token-value">([^<]+)<', created.text).group(1)
+    assert token.startswith("wfa_") and await api_token_authenticate(token) is not None
+    listing = await client.page("/dfe/api-tokens")
+    assert token not in listing.text and token[:10] in listing.text and "Notebook" in listing.text
+
+    row = await ApiToken.select(ApiToken.id).first()
+    revoked = await client.post(f"/dfe/api-tokens/{row['id']}/revoke")
+    assert revoked.status_code == 303 and revoked.headers["location"] == "/dfe/api-tokens"
+    assert await api_token_authenticate(token) is None
+    assert "Revoked" in (await client.page("/dfe/api-tokens")).text
+
+
+async def test_another_analyst_cannot_revoke_my_token(client, other_client, login_as):
+    from workforce.monitoring.tables import ApiToken
+    from workforce.monitoring.tokens import api_token_authenticate
+
+    await login_as("dfe_analyst")
+    created = await client.post("/dfe/api-tokens", {"name": "Mine", "days": "30"})
+    token = re.search(r'id="token-value">([^<]+)<', created.text).group(1)
+    row = await ApiToken.select(ApiToken.id).first()
+    await login_as("dfe_analyst", client=other_client)
+    assert (await other_client.post(f"/dfe/api-tokens/{row['id']}/revoke")).status_code == 404
+    assert await api_token_authenticate(token) is not None
+
+
+async def test_trends_page_draws_a_line_per_rule_with_a_table(client, login_as, dataset):
+    import datetime as dt
+
+    from monitoring_dataset import snapshot
+
+    urns = (100001, 100002, 100003, 100004, 100007)
+    await snapshot("proposed-2025", dt.date(2025, 9, 1), [("senco-designated", urn, "gap") for urn in urns])
+    await snapshot("proposed-2025", dt.date(2026, 1, 1), [("senco-designated", urn, "met") for urn in urns])
+    # 1 of 5: hidden (and so is the 4 short)
+    await snapshot("proposed-2025", dt.date(2026, 2, 1),
+                   [("senco-designated", urn, "gap") for urn in urns[:4]] + [("senco-designated", 100007, "met")])
+    await login_as("dfe_analyst")
+    page = await client.page("/dfe/trends")
+    assert page.text.count('class="app-chart__series"') == 1
+    table = page.text.split('id="trend-table"')[1].split("</table>")[0]
+    assert "0 of 5 (0.0%)" in table and "5 of 5 (100.0%)" in table and "c<span" in table
+    assert 'id="no-trends"' in (await client.page("/dfe/trends?standard=statutory-2024")).text
