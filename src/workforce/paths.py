@@ -24,4 +24,5 @@ TEMPLATES_DIR = _resource("templates")
 MIGRATIONS_DIR = _resource("migrations")
 SEED_DIR = _resource("seed")
 STANDARDS_DIR = _resource("standards")
+CSV_TEMPLATES_DIR = _resource("docs/templates")  # the import files' templates, offered as downloads
 STATIC_DIR = PACKAGE_DIR / "static"
