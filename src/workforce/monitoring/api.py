@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -478,6 +477,23 @@ class ApiJsonRenderPlugin(JsonRenderPlugin):
         return super().render(request, _api_only(openapi_schema))
 
 
+def _schema_text(schema: dict[str, Any]) -> str:
+    """A parameter's schema in words: ``string (date), or null``, ``one of: a, b; default a``."""
+    options = schema.get("oneOf") or schema.get("anyOf") or [schema]
+    kinds = []
+    for option in options:
+        kind = option.get("type", "any")
+        if option.get("format"):
+            kind += f" ({option['format']})"
+        if option.get("enum"):
+            kind = "one of: " + ", ".join(str(v) for v in option["enum"])
+        kinds.append(kind)
+    text = ", or ".join(kinds)
+    if "default" in schema:
+        text += f"; default {schema['default']}"
+    return text
+
+
 class ApiDocsRenderPlugin(OpenAPIRenderPlugin):
     """``/schema``: the API reference as a GOV.UK page rendered on the server (no JavaScript, no CDN)."""
 
@@ -502,7 +518,7 @@ class ApiDocsRenderPlugin(OpenAPIRenderPlugin):
                                 "where": p.get("in"),
                                 "required": p.get("required", False),
                                 "description": p.get("description") or "",
-                                "schema": json.dumps(p.get("schema", {}), sort_keys=True),
+                                "schema": _schema_text(p.get("schema", {})),
                             }
                             for p in op.get("parameters", [])
                         ],
@@ -538,6 +554,7 @@ def openapi_config() -> OpenAPIConfig:
             }
         ),
         security=[{BEARER_SCHEME: []}],
+        use_handler_docstrings=True,
         tags=[
             Tag(name="aggregates", description="National figures and breakdowns"),
             Tag(name="drill-down", description="Region, local authority and trust drill-down"),
