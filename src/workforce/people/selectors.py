@@ -187,6 +187,7 @@ ENTITY_LABELS = {
     "placement": "Placement",
     "cpd_record": "CPD record",
     "senco_exemption": "SENCO exemption",
+    "user_account": "Sign-in account",
 }
 ACTION_LABELS = {
     "create": "Added",
@@ -195,6 +196,8 @@ ACTION_LABELS = {
     "end": "Ended",
     "verify": "Verified",
     "import": "Imported",
+    "disable": "Disabled",
+    "set-password": "Password changed",
 }
 
 
