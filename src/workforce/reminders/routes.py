@@ -16,7 +16,12 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from workforce.reminders.selectors import REMINDER_STANDARD, due_soon_for_school, due_soon_for_trust, scope_name
+from workforce.reminders.selectors import (
+    REMINDER_STANDARD,
+    due_soon_for_school,
+    due_soon_for_trust,
+    scope_name,
+)
 from workforce.standards import load_standard
 from workforce.standards.dates import format_date
 from workforce.web.navigation import NavItem

@@ -93,7 +93,7 @@ async def digests_build(items: list[DueItem], *, as_of: dt.date) -> list[Digest]
         digest = digests.setdefault(key, Digest(recipient=recipient, kind=kind, scope_label=label, link_path=link))
         digest.items.extend(found)
 
-    active = UserAccount.active == True  # noqa: E712
+    active = UserAccount.active == True
     if by_urn:
         leads = await UserAccount.select(
             UserAccount.email, UserAccount.school.urn.as_alias("urn"), UserAccount.school.name.as_alias("name")
@@ -210,7 +210,7 @@ async def reminders_send(*, as_of: dt.date | None = None, dry_run: bool = False)
     items = await due_soon_everywhere(as_of=as_of)
     if not items:
         return report
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     for digest in await digests_build(items, as_of=as_of):
         if dry_run:
             sent = await _already_sent(digest, period)

@@ -30,9 +30,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_403_FORBIDDEN, HTTP_422_UNPROCESSABLE_ENTITY
 
 from workforce.config import get_settings
-from workforce.imports.parsing import number, text
+from workforce.imports.parsing import choice, number, text
 from workforce.imports.vocabulary import SEND_AREA_ALIASES, SEND_AREAS
-from workforce.imports.parsing import choice
 from workforce.standards.dates import academic_year, format_date
 from workforce.training import selectors, services
 from workforce.training.documents import SEND_AREA_LABELS, cpd_csv_response, cpd_document, cpd_pdf_response

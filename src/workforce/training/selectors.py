@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from workforce.organisations.tables import School
-from workforce.standards.dates import AcademicYear, academic_year as academic_year_of
+from workforce.standards.dates import AcademicYear
+from workforce.standards.dates import academic_year as academic_year_of
 from workforce.training.tables import CpdRecord, Placement, Qualification
 
 
@@ -176,9 +177,9 @@ async def staff_requirements(staff_id: int, *, as_of: dt.date | None = None) -> 
     """What the standards say about this person on ``as_of``: what they still owe (with due dates) and what
     they meet, judged at every school (or trust-level post) where they work on that date."""
     from workforce.compliance.facts import facts_gather
-    from workforce.people.tables import Employment
-    from workforce.standards import DUE_SOON, GAP, MET, ADVISORY, evaluate, load_standard
     from workforce.organisations.tables import Trust
+    from workforce.people.tables import Employment
+    from workforce.standards import ADVISORY, DUE_SOON, GAP, MET, evaluate, load_standard
 
     as_of = as_of or dt.date.today()
     standard = load_standard(REQUIREMENTS_STANDARD)

@@ -15,6 +15,7 @@ removed again.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from piccolo.engine.sqlite import TransactionType
@@ -73,7 +74,7 @@ class TrainingError(ValueError):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _today() -> dt.date:
@@ -142,7 +143,7 @@ def _hours(value: Any) -> float:
         hours = float(value)
     except (TypeError, ValueError):
         raise TrainingError("Hours must be a number, like 1.5", "hours") from None
-    if hours != hours or hours < 0 or hours > HOURS_MAX:
+    if math.isnan(hours) or hours < 0 or hours > HOURS_MAX:
         raise TrainingError(f"Hours must be between 0 and {HOURS_MAX:g}", "hours")
     return round(hours, 2)
 
@@ -307,7 +308,7 @@ async def cpd_record_update(*, record_id: int, actor: Any, **changes: Any) -> Cp
     who = actor_name(actor)
     unknown = set(changes) - set(CPD_EDITABLE) - {"evidence_file"}
     if unknown:
-        raise TrainingError(f"These CPD fields cannot be changed: {', '.join(sorted(unknown))}", sorted(unknown)[0])
+        raise TrainingError(f"These CPD fields cannot be changed: {', '.join(sorted(unknown))}", min(unknown))
     values = _cpd_values({k: v for k, v in changes.items() if k != "evidence_file"})
     await _cpd_row(record_id)
     replace_evidence = "evidence_file" in changes

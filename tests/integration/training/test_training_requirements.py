@@ -8,7 +8,7 @@ from workforce.organisations.tables import School
 from workforce.people.tables import Employment, StaffMember
 from workforce.training import selectors, services
 
-NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 async def person_at_school(role: str, start: dt.date, *, scope_group: str = "mainstream-academy") -> int:

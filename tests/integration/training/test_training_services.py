@@ -16,7 +16,7 @@ from workforce.training.evidence import EvidenceFile, evidence_dir, evidence_pat
 from workforce.training.services import TrainingError
 from workforce.training.tables import CpdRecord, Placement, Qualification
 
-NOW = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

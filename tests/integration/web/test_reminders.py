@@ -189,7 +189,7 @@ async def test_unreachable_mail_server_leaves_reminders_to_retry(monkeypatch, tr
 
 
 def _workforce(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([WORKFORCE, *args], capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    return subprocess.run([WORKFORCE, *args], check=False, capture_output=True, text=True, env=dict(os.environ), timeout=120)
 
 
 async def test_cli_sends_then_sends_nothing_the_second_time(smtp_server, trust_setup):
