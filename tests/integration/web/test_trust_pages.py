@@ -211,3 +211,25 @@ async def test_a_person_added_after_the_date_is_not_in_the_overview(client, logi
     assert "Starter" not in csv
     csv = (await client.get("/trusts/5001/exports/matrix?as_of-day=5&as_of-month=1&as_of-year=2027")).text
     assert "Starter" in csv
+
+
+async def test_issue_a_certificate_from_a_saved_evaluation(client, login_as, data):
+    """The button on the page posts what the certificates route expects."""
+    await login_as("school_lead", school=data.schools["oak"])
+    response = await client.post("/schools/610001/evaluations", {"standard": "statutory-2024"})
+    html = (await client.page(response.headers["location"].split("#")[0])).text
+    form = re.search(r'<form action="/certificates" method="post" id="issue-(\d+)".*?</form>', html, re.S)
+    snapshot_id = form.group(1)
+    assert f'name="snapshot_id" value="{snapshot_id}"' in form.group(0)
+    response = await client.post("/certificates", {"snapshot_id": snapshot_id})
+    assert response.status_code == 303 and response.headers["location"].startswith("/certificates/SWC-")
+
+
+async def test_navigation_offers_the_lead_pages_by_role(client, other_client, login_as, data):
+    await login_as("hr_lead", trust=data.trusts["a"])
+    html = (await client.page("/")).text
+    for href in ('href="/trusts"', 'href="/schools"', 'href="/uploads"'):
+        assert href in html
+    await login_as("school_lead", school=data.schools["oak"], client=other_client)
+    html = (await other_client.page("/")).text
+    assert 'href="/schools"' in html and 'href="/uploads"' in html and 'href="/trusts"' not in html
