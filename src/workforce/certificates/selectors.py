@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from workforce.certificates.tables import Certificate
@@ -241,8 +242,78 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
     name = await organisation_name(scope, scope_ref)
     if name is None:
         raise CertificateInputError(f"The snapshot's {scope} {scope_ref!r} is not in the database")
+    findings = await SnapshotFinding.select().where(SnapshotFinding.snapshot == snapshot_id)
+    return content_build(
+        rows=findings,
+        school_names=await school_names_of(row["urn"] for row in findings),
+        snapshot_id=snapshot["id"],
+        scope=scope,
+        scope_ref=scope_ref,
+        organisation_name=name,
+        standard_id=snapshot["standard_id"],
+        standard_version=snapshot["standard_version"],
+        as_of=snapshot["as_of"],
+        evaluated_at=snapshot["created_at"],
+        snapshot_hash=snapshot["content_hash"],
+    )
 
-    info = standard_info(snapshot["standard_id"])
+
+async def school_names_of(urns: Iterable[int | None]) -> dict[int, str]:
+    """URN -> school name for the URNs given (None skipped)."""
+    wanted = sorted({urn for urn in urns if urn is not None})
+    if not wanted:
+        return {}
+    rows = await School.select(School.urn, School.name).where(School.urn.is_in(wanted))
+    return {row["urn"]: row["name"] for row in rows}
+
+
+def finding_rows(findings: Iterable) -> list[dict]:
+    """Engine findings (``standards.Finding``) as rows shaped like ``SnapshotFinding`` rows (``id``: position)."""
+    return [
+        {
+            "id": n,
+            "rule": f.rule,
+            "subject": f.subject,
+            "urn": f.urn,
+            "trust_uid": f.trust_uid,
+            "person_id": f.person_id,
+            "outcome": f.outcome,
+            "basis": f.basis,
+            "due": f.due,
+            "reason": f.reason,
+            "metrics": f.metrics,
+        }
+        for n, f in enumerate(findings, start=1)
+    ]
+
+
+def withheld(row: dict) -> bool:
+    """Is this finding about a member of staff who is not a leader (so its reason, which names them, is
+    not shown on certificates, evidence packs or inspectors' pages)?"""
+    return row["subject"] == "person" and row["rule"] not in LEADER_RULES
+
+
+def content_build(
+    *,
+    rows: Sequence[dict],
+    school_names: dict[int, str],
+    snapshot_id: int,
+    scope: str,
+    scope_ref: str,
+    organisation_name: str,
+    standard_id: str,
+    standard_version: str,
+    as_of: dt.date,
+    evaluated_at: dt.datetime,
+    snapshot_hash: str,
+    withheld_note: str = "names are not printed on certificates",
+) -> CertificateContent:
+    """What a certificate (or an inspector's read-only page) shows of a set of findings; no database access.
+
+    ``rows`` are finding rows (``SnapshotFinding`` rows, or ``finding_rows()`` of a live evaluation).
+    """
+    name = organisation_name
+    info = standard_info(standard_id)
     titles = info.rule_titles if info else {}
     order_of_rules = list(info.rule_order) if info else list(RULE_TITLES)
 
@@ -250,18 +321,12 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
         """Rules in the standard's order, unknown ones last, alphabetically."""
         return (order_of_rules.index(rule) if rule in order_of_rules else len(order_of_rules), rule)
 
-    findings = await SnapshotFinding.select().where(SnapshotFinding.snapshot == snapshot_id)
+    findings = rows
     urns = sorted({row["urn"] for row in findings if row["urn"] is not None})
-    school_names: dict[int, str] = {}
-    if urns:
-        rows = await School.select(School.urn, School.name).where(School.urn.is_in(urns))
-        school_names = {row["urn"]: row["name"] for row in rows}
 
     def place(row: dict) -> str:
         if row["urn"] is not None:
             return f"{school_names.get(row['urn'], 'School')} (URN {row['urn']})"
-        if scope == "trust":
-            return name
         return name
 
     counts: dict[str, Counter] = defaultdict(Counter)
@@ -270,7 +335,7 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
     gaps: list[FindingLine] = []
     due_soon: list[FindingLine] = []
     ratios: list[RatioLine] = []
-    withheld: Counter = Counter()  # (place, rule, outcome) -> staff count, names withheld
+    withheld_counts: Counter = Counter()  # (place, rule, outcome) -> staff count, names withheld
     totals: Counter = Counter()
 
     for row in sorted(findings, key=lambda r: (r["rule"], r["urn"] or 0, r["subject"], r["id"])):
@@ -294,8 +359,8 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
             )
         if outcome not in ("gap", "due-soon"):
             continue
-        if row["subject"] == "person" and rule not in LEADER_RULES:
-            withheld[(place(row), rule, outcome, row["due"] if outcome == "due-soon" else None)] += 1
+        if withheld(row):
+            withheld_counts[(place(row), rule, outcome, row["due"] if outcome == "due-soon" else None)] += 1
             continue
         line = FindingLine(
             place=place(row),
@@ -307,7 +372,7 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
         )
         (gaps if outcome == "gap" else due_soon).append(line)
 
-    for (where, rule, outcome, due), count in sorted(withheld.items(), key=lambda kv: str(kv[0])):
+    for (where, rule, outcome, due), count in sorted(withheld_counts.items(), key=lambda kv: str(kv[0])):
         staff = "1 member of staff" if count == 1 else f"{count} members of staff"
         if outcome == "gap":
             verb = "does not meet" if count == 1 else "do not meet"
@@ -319,7 +384,7 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
             title=rule_title(rule, titles),
             outcome=outcome,
             due=due,
-            text=f"{staff} {verb} this rule (names are not printed on certificates).",
+            text=f"{staff} {verb} this rule ({withheld_note}).",
         )
         (gaps if outcome == "gap" else due_soon).append(line)
 
@@ -340,17 +405,17 @@ async def certificate_content(snapshot_id: int) -> CertificateContent:
     ]
     label = f"School, URN {scope_ref}" if scope == "school" else f"Trust, group UID {scope_ref}"
     return CertificateContent(
-        snapshot_id=snapshot["id"],
+        snapshot_id=snapshot_id,
         scope=scope,
         scope_ref=scope_ref,
         organisation_name=name,
         organisation_label=label,
         standard_title=info.title if info else "",
-        standard_id=snapshot["standard_id"],
-        standard_version=snapshot["standard_version"],
-        as_of=snapshot["as_of"],
-        evaluated_at=snapshot["created_at"],
-        snapshot_hash=snapshot["content_hash"],
+        standard_id=standard_id,
+        standard_version=standard_version,
+        as_of=as_of,
+        evaluated_at=evaluated_at,
+        snapshot_hash=snapshot_hash,
         rules=rules,
         gaps=gaps,
         due_soon=due_soon,
@@ -406,3 +471,14 @@ async def newer_snapshot(snapshot: dict) -> dict | None:
         if row["as_of"] > snapshot["as_of"] or row["created_at"] > snapshot["created_at"]:
             return row
     return None
+
+
+async def certificates_for_scope(scope: str, scope_ref: str, *, limit: int = 20) -> list[Certificate]:
+    """Certificates issued for a school (URN) or trust (UID), newest first."""
+    return (
+        await Certificate.objects()
+        .where((Certificate.scope == scope) & (Certificate.scope_ref == str(scope_ref)))
+        .order_by(Certificate.issued_at, ascending=False)
+        .order_by(Certificate.id, ascending=False)
+        .limit(limit)
+    )

@@ -3,6 +3,7 @@
 - ``certificate_issue(snapshot_id=, actor=)``: sign and render a certificate for a saved school or trust
   snapshot (an unrevoked certificate of the same snapshot is returned instead of a second one).
 - ``certificate_pdf(code)``: the issued PDF, byte for byte, from the render store.
+- ``pdf_render_cached(html)``: any certificate HTML rendered once, then served from the render store.
 - ``certificate_status(code)``: current / superseded / revoked / unknown (a read; not logged).
 - ``certificate_check_code(code, channel=, client=)``: the status, logged (the public verify page).
 - ``certificate_verify_pdf(pdf_bytes, channel=, client=)``: checks a PDF's embedded code and signature
@@ -129,8 +130,9 @@ def certificate_html(content: CertificateContent, cert: Certificate) -> str:
     return rendering.render_html(context)
 
 
-async def _render_cached(html: str) -> tuple[bytes, str]:
-    """The PDF for ``html``: from the render store when the same HTML was rendered before."""
+async def pdf_render_cached(html: str) -> tuple[bytes, str]:
+    """(PDF, its SHA-256) for ``html``: from the render store when the same HTML was rendered before, else
+    rendered off the event loop (``rendering.render_pdf_async``) and stored. bench/ times it cold and cached."""
     html_hash = sha256_hex(html.encode("utf-8"))
     row = (
         await CertificateRender.select(CertificateRender.content, CertificateRender.pdf_sha256)
@@ -193,7 +195,7 @@ async def certificate_issue(*, snapshot_id: int, actor: str, reuse: bool = True)
     )
     cert.signature = sign(certificate_payload(cert), key)
     # Render outside any transaction: it takes a while and touches no table but the render store.
-    _pdf, pdf_hash = await _render_cached(certificate_html(content, cert))
+    _pdf, pdf_hash = await pdf_render_cached(certificate_html(content, cert))
     cert.pdf_sha256 = pdf_hash
     async with Certificate._meta.db.transaction():
         await cert.save()
@@ -266,7 +268,7 @@ async def certificate_pdf(code: str) -> bytes:
         return bytes(row["content"])
     # The stored copy is gone: render again from the snapshot; it must be the same document.
     content = await certificate_content(cert.snapshot)
-    pdf, pdf_hash = await _render_cached(certificate_html(content, cert))
+    pdf, pdf_hash = await pdf_render_cached(certificate_html(content, cert))
     if pdf_hash != cert.pdf_sha256:
         raise CertificateError(
             f"The stored PDF of {code} is missing and a new rendering differs from the one issued; "

@@ -18,7 +18,7 @@ WORKFORCE = str(Path(sys.executable).with_name("workforce"))
 
 def workforce(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [WORKFORCE, *args], capture_output=True, text=True, env=dict(os.environ), timeout=120
+        [WORKFORCE, *args], check=False, capture_output=True, text=True, env=dict(os.environ), timeout=120
     )
 
 

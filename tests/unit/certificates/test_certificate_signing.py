@@ -18,17 +18,17 @@ ISSUED = dt.datetime(2026, 3, 2, 9, 30, 15, tzinfo=dt.UTC)
 
 
 def payload(**overrides) -> bytes:
-    fields = dict(
-        code="SWC-7K3M-Q9TD-XH4P",
-        scope="school",
-        scope_ref="100001",
-        organisation_name="Oakfield (Primary)",
-        standard_id="statutory-2024",
-        standard_version="1.0",
-        as_of=dt.date(2026, 3, 1),
-        snapshot_hash="ab" * 32,
-        issued_at=ISSUED,
-    )
+    fields = {
+        "code": "SWC-7K3M-Q9TD-XH4P",
+        "scope": "school",
+        "scope_ref": "100001",
+        "organisation_name": "Oakfield (Primary)",
+        "standard_id": "statutory-2024",
+        "standard_version": "1.0",
+        "as_of": dt.date(2026, 3, 1),
+        "snapshot_hash": "ab" * 32,
+        "issued_at": ISSUED,
+    }
     fields.update(overrides)
     return signing.canonical_payload(**fields)
 
