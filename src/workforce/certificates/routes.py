@@ -8,8 +8,12 @@ Public (no sign-in, minimal data, every check logged):
 Signed in (role guard, then the certificate's school or trust must be visible to the user):
 - ``GET  /certificates/{code}``         the certificate's record, status, download and revoke form
 - ``GET  /certificates/{code}/pdf``     the issued PDF (school and HR leads, inspectors with a grant, admins)
+- ``GET  /certificates/{code}/evidence-pack``  a zip of the PDF, the findings (CSV) and a README with checksums
 - ``POST /certificates``                issue a certificate for a saved snapshot (form field ``snapshot_id``)
 - ``POST /certificates/{code}/revoke``  revoke with a reason
+
+Inspector access (grants, invitations, the inspectors' read-only pages) is in ``inspector_routes.py``; its
+handlers and navigation are served from here.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_422_UNPROCESSABLE_ENTITY
 
-from workforce.certificates import services
+from workforce.certificates import inspector_routes, services
+from workforce.certificates.evidence import evidence_pack
 from workforce.certificates.inspectors import inspector_access_record  # also enables inspector grants
 from workforce.certificates.selectors import CertificateInputError, certificate_get, snapshot_get
 from workforce.certificates.signing import signing_key
@@ -178,6 +183,24 @@ async def certificate_download(request: Request, code: FromPath[str]) -> Respons
     )
 
 
+@get("/certificates/{code:str}/evidence-pack", guards=[can_view])
+async def certificate_evidence_pack(request: Request, code: FromPath[str]) -> Response:
+    """The certificate, its findings as CSV and a README with checksums, in one zip."""
+    user, cert = await _visible_certificate(request, code)
+    pack = await evidence_pack(cert.code)
+    await inspector_access_record(
+        user=user, kind=cert.scope, key=cert.scope_ref, action="download-evidence", path=request.url.path
+    )
+    return Response(
+        content=pack.content,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{pack.filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 @post("/certificates", guards=[can_manage])
 async def certificate_issue(request: Request) -> Response:
     """Issue (or find the already issued) certificate for a saved snapshot, then show it."""
@@ -234,6 +257,10 @@ route_handlers = [
     verify_code,
     certificate_detail,
     certificate_download,
+    certificate_evidence_pack,
     certificate_issue,
     certificate_revoke,
+    *inspector_routes.route_handlers,
 ]
+
+nav_items = inspector_routes.nav_items

@@ -74,5 +74,10 @@ class InspectorAccessLog(Table, tablename="inspector_access_log"):
 
     grant = ForeignKey(references=InspectorGrant, on_delete=OnDelete.cascade, index=True)
     at = Timestamptz(index=True)
-    action = Varchar(length=32)  # view | download-certificate | download-evidence
+    # view-compliance | view-certificate | download-certificate | download-evidence
+    action = Varchar(length=32)
     path = Varchar(length=255, default="")
+    # What was opened: a school (URN) or a trust (UID); a trust grant reaches the trust's schools, and a school
+    # sees the entries about itself.
+    scope = Varchar(length=8, default="")
+    scope_ref = Varchar(length=16, default="", index=True)

@@ -34,6 +34,7 @@ make_school = _web.make_school
 make_trust = _web.make_trust
 make_staff = _web.make_staff
 check_page = _web.check_page
+smtp_server = _web.smtp_server
 _fast_password_hashing = _web._fast_password_hashing
 
 

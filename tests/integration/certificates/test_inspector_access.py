@@ -69,27 +69,31 @@ async def test_expired_withdrawn_misaddressed_and_unknown_invitations_are_refuse
     await InspectorGrant.update(
         {InspectorGrant.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)}
     ).where(InspectorGrant.id == grant.id)
-    with pytest.raises(GrantError, match="expired"):
+    with pytest.raises(GrantError, match="expired") as refused:
         await inspector_grant_accept(token=token, user_id=user.id)
+    assert refused.value.kind == inspectors.EXPIRED
 
     grant, token = await inspector_grant_create(email=user.email, school_urn=school.urn, actor="lead")
     await inspector_grant_revoke(grant_id=grant.id, actor="lead")
-    with pytest.raises(GrantError, match="withdrawn"):
+    with pytest.raises(GrantError, match="withdrawn") as refused:
         await inspector_grant_accept(token=token, user_id=user.id)
+    assert refused.value.kind == inspectors.WITHDRAWN
 
     _grant, token = await inspector_grant_create(
         email="someone.else@ofsted.example", school_urn=school.urn, actor="lead"
     )
     with pytest.raises(GrantError, match="another email"):
         await inspector_grant_accept(token=token, user_id=user.id)
-    with pytest.raises(GrantError, match="not valid"):
+    with pytest.raises(GrantError, match="not valid") as refused:
         await inspector_grant_accept(token="guessed-token", user_id=user.id)
+    assert refused.value.kind == inspectors.UNKNOWN
     assert not await inspector_access_allowed(user, "school", school.urn)
 
     for kwargs, message in (
         ({"email": "nobody", "school_urn": school.urn}, "email"),
         ({"email": "a@b.example"}, "exactly one"),
-        ({"email": "a@b.example", "school_urn": school.urn, "days": 365}, "1 to 90 days"),
+        ({"email": "a@b.example", "school_urn": school.urn, "days": 61}, "1 to 60 days"),
+        ({"email": "a@b.example", "school_urn": school.urn, "days": 0}, "1 to 60 days"),
         ({"email": "a@b.example", "school_urn": 999999}, "No school"),
     ):
         with pytest.raises(GrantError, match=message):
