@@ -339,7 +339,7 @@ def _figures(result, key) -> ScenarioFigures:
     )
 
 
-def _query_value(value: float | int | dt.date | None) -> str:
+def _query_value(value: float | dt.date | None) -> str:
     return "" if value is None else str(value)
 
 

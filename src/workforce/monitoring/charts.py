@@ -93,10 +93,10 @@ def bin_values(values: Sequence[float | None], *, bins: int = 10, high: float | 
     else:
         top = max(clean, default=0.0)
         width = _nice_step(top, bins) if top > 0 else 1.0
-        count = int(math.floor(top / width + 1e-9)) + 1 if top > 0 else 1
+        count = math.floor(top / width + 1e-9) + 1 if top > 0 else 1
     counts = [0] * count
     for v in clean:
-        counts[min(int(math.floor(v / width + 1e-9)), count - 1)] += 1  # 0.6 / 0.2 is 2.999...
+        counts[min(math.floor(v / width + 1e-9), count - 1)] += 1  # 0.6 / 0.2 is 2.999...
     result = [Bin(low=i * width, high=(i + 1) * width, count=c) for i, c in enumerate(counts)]
     if high is not None:
         last = result[-1]
@@ -110,7 +110,7 @@ def histogram_top(values: Sequence[float | None], *, bins: int = 10, percentile:
     clean = sorted(v for v in values if v is not None and not math.isnan(v))
     if not clean or clean[-1] <= 0:
         return None
-    at = clean[min(len(clean) - 1, int(math.ceil(percentile * len(clean))) - 1)]
+    at = clean[min(len(clean) - 1, math.ceil(percentile * len(clean)) - 1)]
     if at <= 0:
         at = clean[-1]
     width = _nice_step(at, bins)
@@ -122,8 +122,10 @@ def histogram_top(values: Sequence[float | None], *, bins: int = 10, percentile:
 def _open(width: int, height: int, title: str, desc: str, id_prefix: str) -> list[str]:
     tid, did = f"{id_prefix}-title", f"{id_prefix}-desc"
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="{tid} {did}" class="app-chart" {FONT} font-size="14">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+            f'role="img" aria-labelledby="{tid} {did}" class="app-chart" {FONT} font-size="14">'
+        ),
         f'<title id="{tid}">{escape(title)}</title>',
         f'<desc id="{did}">{escape(desc)}</desc>',
     ]

@@ -246,7 +246,7 @@ def rounded(measure: Measure, value: float | None, *, export: bool = False) -> f
         return None
     places = (_EXPORT_DECIMALS if export else _DECIMALS)[measure.unit]
     if places == 0 and measure.unit == "count":
-        return int(round(value))
+        return round(value)
     return round(value, places)
 
 

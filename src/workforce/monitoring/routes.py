@@ -413,7 +413,7 @@ async def dfe_download(
     breakdown: FromQuery[str] = "region",
     parent: FromQuery[str] = f"{NATION[0]}:{NATION[1]}",
     rule: FromQuery[str | None] = None,
-    format: FromQuery[str] = "csv",  # noqa: A002
+    format: FromQuery[str] = "csv",
     as_of: FromQuery[dt.date | None] = None,
     standard: FromQuery[str | None] = None,
 ) -> Response:
@@ -457,7 +457,7 @@ def _date_from_parts(query, name: str) -> tuple[str, dict[str, str]]:
 
 def _standard_values(standard_id: str) -> dict[str, str]:
     """Each scenario field's value in the published standard, to show beside the field."""
-    from workforce.standards import load_standard
+    from workforce.standards import StandardError, load_standard
 
     standard = load_standard(standard_id)
     shown: dict[str, str] = {}
@@ -467,9 +467,15 @@ def _standard_values(standard_id: str) -> dict[str, str]:
         rule_id, _, param = f.override.partition(".")
         try:
             value = standard.rule(rule_id).params[param]
-        except Exception:  # noqa: BLE001 - a standard without the rule simply shows no current value
+        except (StandardError, KeyError):  # a standard without the rule shows no current value
+            shown.pop(f.name, None)
             continue
-        shown[f.name] = value.strftime("%-d %B %Y") if isinstance(value, dt.date) else f"{value:g}" if isinstance(value, (int, float)) else str(value)
+        if isinstance(value, dt.date):
+            shown[f.name] = f"{value.day} {value:%B %Y}"
+        elif isinstance(value, (int, float)):
+            shown[f.name] = f"{value:g}"
+        else:
+            shown[f.name] = str(value)
     return shown
 
 

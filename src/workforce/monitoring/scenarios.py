@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -179,7 +180,7 @@ def _tally(
         for key in region_keys:
             values[key] = _zero()
 
-        def add(urn: int, column: str, amount: float = 1) -> None:
+        def add(urn: int, column: str, amount: float = 1, values=values) -> None:
             for key in (NATION, regions.get(urn, ("region", ""))):
                 values.setdefault(key, _zero())[column] += amount
 
@@ -362,36 +363,36 @@ FIELD_BY_OVERRIDE["head-send-qualification.appointed_from"] = "start_date"
 
 
 def scenario_form(raw: Mapping[str, str]) -> tuple[ScenarioParams, dt.date | None, dict[str, str]]:
-    """Read the scenario form (or API query): candidate thresholds, the as-of date, errors by field.
+    """Read the scenario form (or API query): candidate thresholds, the as-of date, errors by spec.
 
     Blank fields keep the standard's own values. Dates are ISO (``YYYY-MM-DD``).
     """
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for field in FIELDS:
-        text = str(raw.get(field.name) or "").strip()
+    for spec in FIELDS:
+        text = str(raw.get(spec.name) or "").strip()
         if not text:
             continue
-        if field.kind == "date":
+        if spec.kind == "date":
             try:
-                values[field.name] = dt.date.fromisoformat(text)
+                values[spec.name] = dt.date.fromisoformat(text)
             except ValueError:
-                errors[field.name] = f"Enter {field.noun} as a real date"
+                errors[spec.name] = f"Enter {spec.noun} as a real date"
             continue
         try:
-            number = int(text) if field.kind == "whole" else float(text)
+            number = int(text) if spec.kind == "whole" else float(text)
         except ValueError:
-            kind = "a whole number" if field.kind == "whole" else "a number"
-            errors[field.name] = f"Enter {field.noun} as {kind}"
+            kind = "a whole number" if spec.kind == "whole" else "a number"
+            errors[spec.name] = f"Enter {spec.noun} as {kind}"
             continue
-        if number != number or number in (float("inf"), float("-inf")):
-            errors[field.name] = f"Enter {field.noun} as a number"
-        elif field.above_minimum and number <= field.minimum:
-            errors[field.name] = f"{field.noun[0].upper()}{field.noun[1:]} must be more than {field.minimum:g}"
-        elif number < field.minimum:
-            errors[field.name] = f"{field.noun[0].upper()}{field.noun[1:]} must be {field.minimum:g} or more"
+        if not math.isfinite(number):
+            errors[spec.name] = f"Enter {spec.noun} as a number"
+        elif spec.above_minimum and number <= spec.minimum:
+            errors[spec.name] = f"{spec.noun[0].upper()}{spec.noun[1:]} must be more than {spec.minimum:g}"
+        elif number < spec.minimum:
+            errors[spec.name] = f"{spec.noun[0].upper()}{spec.noun[1:]} must be {spec.minimum:g} or more"
         else:
-            values[field.name] = number
+            values[spec.name] = number
     as_of = values.pop("as_of", None)
     return ScenarioParams(**values), as_of, errors
 

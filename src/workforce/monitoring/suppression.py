@@ -41,7 +41,7 @@ class Partition:
     rows: tuple[Key, ...]
 
 
-def is_small(value: float | int | None, threshold: int) -> bool:
+def is_small(value: float | None, threshold: int) -> bool:
     """True for a count between 1 and threshold - 1 (0 is not disclosive on its own; None is no data)."""
     return value is not None and 0 < value < threshold
 

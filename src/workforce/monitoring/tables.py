@@ -3,8 +3,7 @@
 Table definitions only; the token service lives in ``monitoring/tokens.py``.
 """
 
-from piccolo.columns import ForeignKey, Timestamptz, Varchar
-from piccolo.columns import OnDelete
+from piccolo.columns import ForeignKey, OnDelete, Timestamptz, Varchar
 from piccolo.table import Table
 
 from workforce.people.tables import UserAccount

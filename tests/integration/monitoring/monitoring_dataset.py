@@ -25,7 +25,7 @@ from workforce.training.tables import CpdRecord, Placement, Qualification
 AS_OF = dt.date(2026, 3, 15)
 THIS_YEAR = dt.date(2025, 10, 1)  # a date inside academic year 2025/26
 LAST_YEAR = dt.date(2025, 6, 1)  # academic year 2024/25
-NOW = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
 _refs = itertools.count(1)
 

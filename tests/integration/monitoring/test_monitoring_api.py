@@ -16,7 +16,7 @@ Q = f"as_of={AS_OF.isoformat()}"
 
 async def bearer(role: str = "dfe_analyst") -> dict[str, str]:
     user = UserAccount(
-        email=f"api-{role}@dfe.example", password_hash="x", role=role, created_at=dt.datetime.now(dt.timezone.utc)
+        email=f"api-{role}@dfe.example", password_hash="x", role=role, created_at=dt.datetime.now(dt.UTC)
     )
     await user.save()
     issued = await token_service.api_token_create(email=user.email, actor="test")

@@ -11,7 +11,6 @@ The data set gives every person a distinctive name, and a saved evaluation whose
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import re
 from urllib.parse import urljoin, urlsplit

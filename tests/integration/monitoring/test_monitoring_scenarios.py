@@ -63,7 +63,7 @@ async def evaluate_cli(*args: str) -> dict:
 def outcome_cells(html: str) -> dict[str, dict[str, str]]:
     table = html.split('id="outcomes"')[1].split("</table>")[0]
     result = {}
-    for rule, row in re.findall(r'data-rule="([^"]+)">(.*?)</tr>', table, flags=re.S):
+    for rule, row in re.findall(r'data-rule="([^"]+)">(.*?)</tr>', table, flags=re.DOTALL):
         result[rule] = dict(re.findall(r'data-outcome="([^"]+)">([^<]*)', row))
     return result
 
@@ -117,7 +117,7 @@ async def test_scenario_form_errors_get_an_error_summary(client, login_as, datas
 async def test_scenario_api_matches_the_page(client, login_as, dataset, threshold):
     threshold(1)
     user = UserAccount(email="api@dfe.example", password_hash="x", role="dfe_analyst",
-                       created_at=dt.datetime.now(dt.timezone.utc))
+                       created_at=dt.datetime.now(dt.UTC))
     await user.save()
     issued = await token_service.api_token_create(email=user.email, actor="t")
     headers = {"Authorization": f"Bearer {issued.token}"}
@@ -144,7 +144,7 @@ async def test_projection_page_and_api(client, login_as, dataset, threshold):
     page = await client.page(f"/dfe/projection?as_of={AS_OF.isoformat()}")
     assert 'data-label="2029/30"' in page.text and "Zqxname" not in page.text
     user = UserAccount(email="api2@dfe.example", password_hash="x", role="admin",
-                       created_at=dt.datetime.now(dt.timezone.utc))
+                       created_at=dt.datetime.now(dt.UTC))
     await user.save()
     issued = await token_service.api_token_create(email=user.email, actor="t")
     body = (

@@ -14,7 +14,7 @@ from workforce.monitoring import tokens as svc
 from workforce.monitoring.tables import ApiToken
 from workforce.people.tables import AuditEntry, UserAccount
 
-NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 
 
 async def make_user(email: str, role: str = "dfe_analyst", active: bool = True) -> UserAccount:

@@ -23,7 +23,7 @@ def table(values: dict[str, int], column: str = "n", **extra: dict[str, int]):
 
 
 def test_is_small_counts_one_to_threshold_minus_one():
-    assert [v for v in range(0, 7) if is_small(v, 5)] == [1, 2, 3, 4]
+    assert [v for v in range(7) if is_small(v, 5)] == [1, 2, 3, 4]
     assert not is_small(None, 5)
 
 
