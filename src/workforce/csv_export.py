@@ -38,9 +38,7 @@ def csv_cell(value: Any) -> str | int | float:
         return "yes" if value else "no"
     if isinstance(value, (int, float, Decimal)):
         return value  # type: ignore[return-value]
-    if isinstance(value, dt.datetime):
-        text = value.isoformat()
-    elif isinstance(value, dt.date):
+    if isinstance(value, dt.datetime) or isinstance(value, dt.date):
         text = value.isoformat()
     else:
         text = str(value)

@@ -43,7 +43,9 @@ async def staff_refs(person_ids: Iterable[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     for start in range(0, len(ids), IDS_PER_QUERY):
         chunk = ids[start : start + IDS_PER_QUERY]
-        rows = await StaffMember.select(StaffMember.id, StaffMember.staff_ref).where(StaffMember.id.is_in(chunk))
+        rows = await StaffMember.select(StaffMember.id, StaffMember.staff_ref).where(
+            StaffMember.id.is_in(chunk)
+        )
         found.update({row["id"]: row["staff_ref"] for row in rows})
     return found
 
@@ -55,7 +57,9 @@ def matrix_header(columns: Sequence[Rule]) -> list[str]:
     return header
 
 
-def matrix_rows(views: Sequence[SchoolView], columns: Sequence[Rule], refs: dict[int, str]) -> list[list[Any]]:
+def matrix_rows(
+    views: Sequence[SchoolView], columns: Sequence[Rule], refs: dict[int, str]
+) -> list[list[Any]]:
     """One row per person and school; an empty cell where the rule does not judge that person."""
     rows = []
     for view in views:

@@ -136,7 +136,9 @@ def _query(params: dict[str, str]) -> str:
 def _common(values: dict[str, Any], errors: dict[str, str], submitted: dict[str, str]) -> dict[str, Any]:
     """Context every compliance page shares (the choice form and the labels)."""
     as_of: dt.date = values["as_of"]
-    date_parts = {part: submitted.get(f"as_of-{part}", str(getattr(as_of, part))) for part in ("day", "month", "year")}
+    date_parts = {
+        part: submitted.get(f"as_of-{part}", str(getattr(as_of, part))) for part in ("day", "month", "year")
+    }
     return {
         "standards": standard_choices(),
         "standard_id": values["standard"],
@@ -178,7 +180,9 @@ async def school_list(request: Request) -> Response:
     user = _user(request)
     if user.role == "school_lead":
         if user.school_urn is None:
-            return Template(template_name="compliance/schools.html", context=_list_context(request, [], 0, ""))
+            return Template(
+                template_name="compliance/schools.html", context=_list_context(request, [], 0, "")
+            )
         return Redirect(path=f"/schools/{user.school_urn}", status_code=303)
     search = str(request.query_params.get("q", "")).strip()[:100]
     query = School.select(School.id, School.urn, School.name, School.phase, School.type_name)
@@ -186,7 +190,9 @@ async def school_list(request: Request) -> Response:
     if user.role == "hr_lead":
         ids = sorted(await trust_school_ids(user.trust_id)) if user.trust_id is not None else []
         if not ids:
-            return Template(template_name="compliance/schools.html", context=_list_context(request, [], 0, search))
+            return Template(
+                template_name="compliance/schools.html", context=_list_context(request, [], 0, search)
+            )
         query = query.where(School.id.is_in(ids))
         count = count.where(School.id.is_in(ids))
     if search:
@@ -197,11 +203,16 @@ async def school_list(request: Request) -> Response:
         count = count.where(where)
     total = await count
     pages = paginate(
-        total=total, page=page_number(request.query_params.get("page")), per_page=LIST_PER_PAGE,
-        path=request.url.path, query=request.query_params,
+        total=total,
+        page=page_number(request.query_params.get("page")),
+        per_page=LIST_PER_PAGE,
+        path=request.url.path,
+        query=request.query_params,
     )
     rows = await query.order_by(School.name).order_by(School.urn).limit(LIST_PER_PAGE).offset(pages.start)
-    return Template(template_name="compliance/schools.html", context=_list_context(request, rows, total, search, pages))
+    return Template(
+        template_name="compliance/schools.html", context=_list_context(request, rows, total, search, pages)
+    )
 
 
 def _list_context(request: Request, rows: list, total: int, search: str, pages=None) -> dict[str, Any]:
@@ -224,7 +235,10 @@ async def trust_list(request: Request) -> Response:
     user = _user(request)
     if user.role == "hr_lead":
         if user.trust_uid is None:
-            return Template(template_name="compliance/trusts.html", context={"trusts": [], "total": 0, "search": "", "pages": None, "no_trust": True})
+            return Template(
+                template_name="compliance/trusts.html",
+                context={"trusts": [], "total": 0, "search": "", "pages": None, "no_trust": True},
+            )
         return Redirect(path=f"/trusts/{user.trust_uid}", status_code=303)
     search = str(request.query_params.get("q", "")).strip()[:100]
     query = Trust.select(Trust.uid, Trust.name, Trust.trust_type)
@@ -235,8 +249,11 @@ async def trust_list(request: Request) -> Response:
         count = count.where(where)
     total = await count
     pages = paginate(
-        total=total, page=page_number(request.query_params.get("page")), per_page=LIST_PER_PAGE,
-        path=request.url.path, query=request.query_params,
+        total=total,
+        page=page_number(request.query_params.get("page")),
+        per_page=LIST_PER_PAGE,
+        path=request.url.path,
+        query=request.query_params,
     )
     rows = await query.order_by(Trust.name).order_by(Trust.uid).limit(LIST_PER_PAGE).offset(pages.start)
     return Template(
@@ -258,19 +275,28 @@ async def school_page(request: Request, urn: FromPath[int]) -> Template:
     if errors:
         school = await School.select(School.name).where(School.urn == urn).first()
         context.update(compliance=None, school_name=school["name"] if school else str(urn))
-        return Template(template_name="compliance/school.html", context=context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        return Template(
+            template_name="compliance/school.html", context=context, status_code=HTTP_422_UNPROCESSABLE_ENTITY
+        )
     compliance = await school_compliance(urn=urn, standard_id=values["standard"], as_of=values["as_of"])
     view = compliance.view
     chosen = matrix_filter_clean(dict(request.query_params), rules=compliance.rules)
     rows = matrix_rows(view.rows, chosen)
     matrix_pages = paginate(
-        total=len(rows), page=page_number(request.query_params.get("page")), per_page=MATRIX_PER_PAGE,
-        path=request.url.path, query=request.query_params,
+        total=len(rows),
+        page=page_number(request.query_params.get("page")),
+        per_page=MATRIX_PER_PAGE,
+        path=request.url.path,
+        query=request.query_params,
     )
     findings = findings_by_severity(findings_filtered(view.findings, chosen))
     findings_pages = paginate(
-        total=len(findings), page=page_number(request.query_params.get("findings-page")),
-        per_page=FINDINGS_PER_PAGE, path=request.url.path, query=request.query_params, param="findings-page",
+        total=len(findings),
+        page=page_number(request.query_params.get("findings-page")),
+        per_page=FINDINGS_PER_PAGE,
+        path=request.url.path,
+        query=request.query_params,
+        param="findings-page",
     )
     context.update(
         compliance=compliance,
@@ -286,7 +312,9 @@ async def school_page(request: Request, urn: FromPath[int]) -> Template:
         finding_count=len(findings),
         findings_pages=findings_pages,
         names=compliance.person_names(),
-        saved=await _saved_evaluations("school", str(urn), values["standard"]) if user.role in CERTIFICATE_ROLES else [],
+        saved=await _saved_evaluations("school", str(urn), values["standard"])
+        if user.role in CERTIFICATE_ROLES
+        else [],
         saved_id=_int_or_none(request.query_params.get("saved")),
         trust_link=user.role in TRUST_ROLES and view.school.trust_uid is not None,
         matrix_target=MATRIX_TARGET,
@@ -312,15 +340,22 @@ async def trust_page(request: Request, uid: FromPath[str]) -> Template:
     values, errors, submitted = _choices(request)
     context = _common(values, errors, submitted)
     trust = await Trust.select(Trust.name).where(Trust.uid == uid).first()
-    context.update(uid=uid, trust_name=trust["name"] if trust else uid, can_certify=user.role in CERTIFICATE_ROLES)
+    context.update(
+        uid=uid, trust_name=trust["name"] if trust else uid, can_certify=user.role in CERTIFICATE_ROLES
+    )
     if errors:
         context.update(compliance=None)
-        return Template(template_name="compliance/trust.html", context=context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        return Template(
+            template_name="compliance/trust.html", context=context, status_code=HTTP_422_UNPROCESSABLE_ENTITY
+        )
     compliance = await trust_compliance(uid=uid, standard_id=values["standard"], as_of=values["as_of"])
     views, hidden = await _visible_views(user, compliance)
     pages = paginate(
-        total=len(views), page=page_number(request.query_params.get("page")), per_page=SCHOOLS_PER_PAGE,
-        path=request.url.path, query=request.query_params,
+        total=len(views),
+        page=page_number(request.query_params.get("page")),
+        per_page=SCHOOLS_PER_PAGE,
+        path=request.url.path,
+        query=request.query_params,
     )
     used = {f.rule for v in views for f in v.findings}
     context.update(
@@ -332,7 +367,9 @@ async def trust_page(request: Request, uid: FromPath[str]) -> Template:
         rule_columns=[rule for rule in compliance.rules if rule.id in used],
         trust_findings=findings_by_severity(compliance.trust_findings),
         totals=_totals(views, compliance.trust_findings),
-        saved=await _saved_evaluations("trust", uid, values["standard"]) if user.role in CERTIFICATE_ROLES else [],
+        saved=await _saved_evaluations("trust", uid, values["standard"])
+        if user.role in CERTIFICATE_ROLES
+        else [],
         saved_id=_int_or_none(request.query_params.get("saved")),
     )
     return Template(template_name="compliance/trust.html", context=context)
@@ -344,7 +381,11 @@ async def _visible_views(user: CurrentUser, compliance) -> tuple[list, int]:
     if user.role == "admin" or user.trust_id is None:
         return list(compliance.schools), 0
     today_ids = await trust_school_ids(user.trust_id)
-    urns = {row["urn"] for row in await School.select(School.urn).where(School.id.is_in(sorted(today_ids)))} if today_ids else set()
+    urns = (
+        {row["urn"] for row in await School.select(School.urn).where(School.id.is_in(sorted(today_ids)))}
+        if today_ids
+        else set()
+    )
     views = [v for v in compliance.schools if v.school.urn in urns]
     return views, len(compliance.schools) - len(views)
 
@@ -439,7 +480,10 @@ async def _saved_choices(request: Request) -> dict[str, Any]:
     result = EvaluationChoiceForm.validate(form)
     if result.errors:
         raise ClientException("; ".join(result.errors.values()))
-    return {"standard": result.values.get("standard") or DEFAULT_STANDARD, "as_of": result.values.get("as_of") or dt.date.today()}
+    return {
+        "standard": result.values.get("standard") or DEFAULT_STANDARD,
+        "as_of": result.values.get("as_of") or dt.date.today(),
+    }
 
 
 @post("/schools/{urn:int}/evaluations", guards=[requires_role(*CERTIFICATE_ROLES)])
@@ -448,7 +492,9 @@ async def school_evaluation_save(request: Request, urn: FromPath[int]) -> Redire
     user = _user(request)
     await require_school(user, urn)
     values = await _saved_choices(request)
-    snapshot = await snapshot_take(standard_id=values["standard"], as_of=values["as_of"], actor=user.email, school_urn=urn)
+    snapshot = await snapshot_take(
+        standard_id=values["standard"], as_of=values["as_of"], actor=user.email, school_urn=urn
+    )
     params = {**_choice_params(values), "saved": str(snapshot.id)}
     return Redirect(path=f"/schools/{urn}{_query(params)}#certificates", status_code=303)
 
@@ -459,7 +505,9 @@ async def trust_evaluation_save(request: Request, uid: FromPath[str]) -> Redirec
     user = _user(request)
     await require_trust(user, uid)
     values = await _saved_choices(request)
-    snapshot = await snapshot_take(standard_id=values["standard"], as_of=values["as_of"], actor=user.email, trust_uid=uid)
+    snapshot = await snapshot_take(
+        standard_id=values["standard"], as_of=values["as_of"], actor=user.email, trust_uid=uid
+    )
     params = {**_choice_params(values), "saved": str(snapshot.id)}
     return Redirect(path=f"/trusts/{uid}{_query(params)}#certificates", status_code=303)
 

@@ -261,7 +261,9 @@ async def _evaluate(
 def _ratio(findings: Sequence[Finding], rule: str) -> Ratio | None:
     for finding in findings:
         if finding.rule == rule and finding.subject == "school" and finding.metrics is not None:
-            return Ratio(rule=rule, outcome=finding.outcome, reason=finding.reason, metrics=dict(finding.metrics))
+            return Ratio(
+                rule=rule, outcome=finding.outcome, reason=finding.reason, metrics=dict(finding.metrics)
+            )
     return None
 
 

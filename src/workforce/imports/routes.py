@@ -74,7 +74,11 @@ KIND_HINTS = {
     "placements": "Placements of trainees and early-career teachers, with the host school's URN.",
     "governance": "Governors of your schools and trustees of your trust, with their SEND responsibility.",
 }
-ENTITY_LABELS = {"staff_member": "staff members", "employment": "posts", "senco_exemption": "SENCO exemptions"}
+ENTITY_LABELS = {
+    "staff_member": "staff members",
+    "employment": "posts",
+    "senco_exemption": "SENCO exemptions",
+}
 
 
 def _user(request: Request) -> CurrentUser:
@@ -123,7 +127,13 @@ def _keep(content: bytes, *, kind: str, user_id: int, filename: str) -> KeptUplo
     token = secrets.token_urlsafe(24)
     kept = KeptUpload(token, kind, user_id, filename[:200], len(content), dt.datetime.now(dt.timezone.utc))
     _write_private(kept.path, content)
-    meta = {"kind": kind, "user_id": user_id, "filename": kept.filename, "size": kept.size, "uploaded_at": kept.uploaded_at.isoformat()}
+    meta = {
+        "kind": kind,
+        "user_id": user_id,
+        "filename": kept.filename,
+        "size": kept.size,
+        "uploaded_at": kept.uploaded_at.isoformat(),
+    }
     _write_private(folder / f"{token}.json", json.dumps(meta).encode())
     return kept
 
@@ -140,7 +150,11 @@ def _kept(token: str) -> KeptUpload | None:
     try:
         meta = json.loads((_folder() / f"{token}.json").read_text())
         kept = KeptUpload(
-            token, meta["kind"], int(meta["user_id"]), meta["filename"], int(meta["size"]),
+            token,
+            meta["kind"],
+            int(meta["user_id"]),
+            meta["filename"],
+            int(meta["size"]),
             dt.datetime.fromisoformat(meta["uploaded_at"]),
         )
     except (OSError, ValueError, KeyError):
@@ -252,7 +266,9 @@ async def _staff_scope(user: CurrentUser, refs: set[str], school_ids: set[int]) 
     existing: dict[int, str] = {}
     for start in range(0, len(ordered), IDS_PER_QUERY):
         chunk = ordered[start : start + IDS_PER_QUERY]
-        for row in await StaffMember.select(StaffMember.id, StaffMember.staff_ref).where(StaffMember.staff_ref.is_in(chunk)):
+        for row in await StaffMember.select(StaffMember.id, StaffMember.staff_ref).where(
+            StaffMember.staff_ref.is_in(chunk)
+        ):
             existing[row["id"]] = row["staff_ref"]
     where_place = Employment.school.is_in(sorted(school_ids)) if school_ids else None
     if user.role == "hr_lead" and user.trust_id is not None:
@@ -264,7 +280,9 @@ async def _staff_scope(user: CurrentUser, refs: set[str], school_ids: set[int]) 
         for start in range(0, len(ids), IDS_PER_QUERY):
             chunk = ids[start : start + IDS_PER_QUERY]
             rows = await Employment.select(Employment.staff).where(
-                Employment.staff.is_in(chunk) & (Employment.end_date.is_null() | (Employment.end_date >= today)) & where_place
+                Employment.staff.is_in(chunk)
+                & (Employment.end_date.is_null() | (Employment.end_date >= today))
+                & where_place
             )
             visible.update(existing[row["staff"]] for row in rows)
     return set(existing.values()), visible
@@ -283,12 +301,18 @@ def _combined(report: ImportReport, problems: list[RowError], *, redact: bool) -
     for error in report.errors:
         if (error.row, error.column) in flagged:
             continue
-        message = _TRN_OWNER.sub("already belongs to another member of staff", error.message) if redact else error.message
+        message = (
+            _TRN_OWNER.sub("already belongs to another member of staff", error.message)
+            if redact
+            else error.message
+        )
         errors.append(RowError(error.row, error.column, message))
     return sorted(errors)
 
 
-async def _check(user: CurrentUser, kind: str, source: bytes | Path, *, apply: bool) -> tuple[ImportReport, list[RowError]]:
+async def _check(
+    user: CurrentUser, kind: str, source: bytes | Path, *, apply: bool
+) -> tuple[ImportReport, list[RowError]]:
     """Scope check, then the import (a dry run, or for real when the scope check found nothing)."""
     problems = await scope_problems(user, kind, source)
     report = await import_file(kind, source, actor=user.email, dry_run=not apply or bool(problems))
@@ -301,7 +325,12 @@ async def _check(user: CurrentUser, kind: str, source: bytes | Path, *, apply: b
 
 def _counts(report: ImportReport) -> list[dict[str, Any]]:
     return [
-        {"label": ENTITY_LABELS.get(entity, entity.replace("_", " ")), "created": c.created, "updated": c.updated, "unchanged": c.unchanged}
+        {
+            "label": ENTITY_LABELS.get(entity, entity.replace("_", " ")),
+            "created": c.created,
+            "updated": c.updated,
+            "unchanged": c.unchanged,
+        }
         for entity, c in report.entities.items()
     ]
 
@@ -368,7 +397,9 @@ async def upload_check(request: Request) -> Template:
     if problem:
         errors["file"] = problem
     if errors:
-        return _start_page(errors=errors, kind=kind if kind in KIND_LABELS else "", status=HTTP_422_UNPROCESSABLE_ENTITY)
+        return _start_page(
+            errors=errors, kind=kind if kind in KIND_LABELS else "", status=HTTP_422_UNPROCESSABLE_ENTITY
+        )
     assert content is not None and isinstance(upload, UploadFile)
     uploads_sweep()
     report, row_errors = await _check(user, kind, content, apply=False)
@@ -398,7 +429,11 @@ async def upload_apply(request: Request, token: FromPath[str]) -> Template:
     if kept is None or kept.user_id != user.id or kept.expired:
         if kept is not None and kept.expired:
             _discard(token)
-        return Template(template_name="imports/expired.html", context={"keep_minutes": UPLOAD_KEEP_MINUTES}, status_code=HTTP_410_GONE)
+        return Template(
+            template_name="imports/expired.html",
+            context={"keep_minutes": UPLOAD_KEEP_MINUTES},
+            status_code=HTTP_410_GONE,
+        )
     try:
         report, row_errors = await _check(user, kept.kind, kept.path, apply=True)
     finally:
@@ -429,7 +464,10 @@ async def upload_template(kind: FromPath[str]) -> Response:
     return Response(
         content=path.read_bytes(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{kind}-template.csv"', "X-Content-Type-Options": "nosniff"},
+        headers={
+            "Content-Disposition": f'attachment; filename="{kind}-template.csv"',
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 

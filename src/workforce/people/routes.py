@@ -83,7 +83,11 @@ STATUS_LABELS = {
     "withdrawn": "Withdrawn",
     "voided": "Voided",
 }
-SENSORY_LABELS = {"hearing": "Hearing impairment", "visual": "Visual impairment", "multi-sensory": "Multi-sensory impairment"}
+SENSORY_LABELS = {
+    "hearing": "Hearing impairment",
+    "visual": "Visual impairment",
+    "multi-sensory": "Multi-sensory impairment",
+}
 DONE_MESSAGES = {
     "added": "The member of staff has been added.",
     "details": "Personal details have been saved.",
@@ -104,7 +108,9 @@ def _trn(raw: str) -> str:
         value = normalise_trn(raw)
     except InvalidTRN as exc:
         message = str(exc)
-        raise FieldError("must be exactly 7 digits" if "7 digits" in message else "0000000 is not a valid TRN") from None
+        raise FieldError(
+            "must be exactly 7 digits" if "7 digits" in message else "0000000 is not a valid TRN"
+        ) from None
     return value or ""
 
 
@@ -130,13 +136,22 @@ def _post_checks(values: dict[str, Any]) -> dict[str, str]:
     errors = {}
     if values.get("end_date") and values.get("start_date") and values["end_date"] < values["start_date"]:
         errors["end_date"] = "End date must be the same as or after the start date"
-    if values.get("senco_fte") is not None and values.get("fte") is not None and values["senco_fte"] > values["fte"]:
+    if (
+        values.get("senco_fte") is not None
+        and values.get("fte") is not None
+        and values["senco_fte"] > values["fte"]
+    ):
         errors["senco_fte"] = "SENCO time cannot be more than the post's FTE"
     return errors
 
 
 PERSON_FIELDS = [
-    Field("staff_ref", "Staff id", parse=_staff_ref, missing_message="Enter the staff id (your own id for this person)"),
+    Field(
+        "staff_ref",
+        "Staff id",
+        parse=_staff_ref,
+        missing_message="Enter the staff id (your own id for this person)",
+    ),
     Field("title", "Title", parse=text(services.TITLE_MAX), required=False, default=""),
     Field("first_name", "First name", parse=text(services.NAME_MAX)),
     Field("last_name", "Last name", parse=text(services.NAME_MAX)),
@@ -147,10 +162,17 @@ PERSON_FIELDS = [
 POST_FIELDS = [
     Field("role", "Role", parse=choice(ROLES, what="role"), missing_message="Select the role"),
     Field("fte", "FTE", parse=number(minimum=0, maximum=1), required=False, default=1.0),
-    DateField("start_date", "Start date", earliest=EARLIEST, missing_message="Enter the start date of the post"),
+    DateField(
+        "start_date", "Start date", earliest=EARLIEST, missing_message="Enter the start date of the post"
+    ),
     CheckboxField("senior_leader", "Senior leadership team"),
     Field("senco_fte", "SENCO time", parse=number(minimum=0, maximum=1), required=False),
-    Field("sensory_class", "Class of pupils with sensory impairment", parse=choice(SENSORY_CLASSES, what="impairment"), required=False),
+    Field(
+        "sensory_class",
+        "Class of pupils with sensory impairment",
+        parse=choice(SENSORY_CLASSES, what="impairment"),
+        required=False,
+    ),
     DateField("sensory_class_since", "Teaching that class since", required=False, earliest=EARLIEST),
 ]
 
@@ -180,13 +202,25 @@ class EmploymentForm(Form):
 
 
 class EndForm(Form):
-    fields = [DateField("end_date", "End date", earliest=EARLIEST, missing_message="Enter the last day of the post")]
+    fields = [
+        DateField("end_date", "End date", earliest=EARLIEST, missing_message="Enter the last day of the post")
+    ]
 
 
 class QualificationForm(Form):
     fields = [
-        Field("kind", "Qualification", parse=choice(QUALIFICATION_KINDS, QUALIFICATION_ALIASES, what="qualification"), missing_message="Select the qualification"),
-        Field("status", "Status", parse=choice(QUALIFICATION_STATUSES, what="status"), missing_message="Select the status"),
+        Field(
+            "kind",
+            "Qualification",
+            parse=choice(QUALIFICATION_KINDS, QUALIFICATION_ALIASES, what="qualification"),
+            missing_message="Select the qualification",
+        ),
+        Field(
+            "status",
+            "Status",
+            parse=choice(QUALIFICATION_STATUSES, what="status"),
+            missing_message="Select the status",
+        ),
         Field("provider", "Provider", parse=text(255), required=False, default=""),
         DateField("start_date", "Start date", required=False, earliest=EARLIEST),
         DateField("award_date", "Award date", required=False, earliest=EARLIEST, latest=dt.date.today),
@@ -195,13 +229,22 @@ class QualificationForm(Form):
 
 class PlacementForm(Form):
     fields = [
-        Field("route", "Route", parse=choice(PLACEMENT_ROUTES, what="route"), missing_message="Select ITT or ECF"),
+        Field(
+            "route",
+            "Route",
+            parse=choice(PLACEMENT_ROUTES, what="route"),
+            missing_message="Select ITT or ECF",
+        ),
         Field("host_urn", "Host school URN", parse=_urn, missing_message="Enter the URN of the host school"),
-        DateField("start_date", "Start date", earliest=EARLIEST, missing_message="Enter the start date of the placement"),
+        DateField(
+            "start_date",
+            "Start date",
+            earliest=EARLIEST,
+            missing_message="Enter the start date of the placement",
+        ),
         DateField("end_date", "End date", required=False, earliest=EARLIEST),
         Field("days", "Days", parse=integer(minimum=0, maximum=400), required=False, default=0),
     ]
-
 
 
 # Service error fields -> the form field they belong to.
@@ -267,7 +310,9 @@ def _labels() -> dict[str, Any]:
     }
 
 
-def _form_page(template: str, *, result: FormResult | None = None, status: int = 200, **context: Any) -> Template:
+def _form_page(
+    template: str, *, result: FormResult | None = None, status: int = 200, **context: Any
+) -> Template:
     result = result or FormResult()
     return Template(
         template_name=template,
@@ -277,7 +322,9 @@ def _form_page(template: str, *, result: FormResult | None = None, status: int =
 
 
 def _invalid(template: str, result: FormResult, anchors: dict[str, str], **context: Any) -> Template:
-    return _form_page(template, result=result, status=HTTP_422_UNPROCESSABLE_ENTITY, anchors=anchors, **context)
+    return _form_page(
+        template, result=result, status=HTTP_422_UNPROCESSABLE_ENTITY, anchors=anchors, **context
+    )
 
 
 def _done(path: str, code: str) -> Redirect:
@@ -296,8 +343,11 @@ async def school_staff_list(request: Request, urn: FromPath[int]) -> Template:
     search = str(request.query_params.get("q", "")).strip()[:100]
     rows = await selectors.school_staff(school_id=school["id"], include_former=include_former, search=search)
     pages = paginate(
-        total=len(rows), page=page_number(request.query_params.get("page")), per_page=STAFF_PER_PAGE,
-        path=request.url.path, query=request.query_params,
+        total=len(rows),
+        page=page_number(request.query_params.get("page")),
+        per_page=STAFF_PER_PAGE,
+        path=request.url.path,
+        query=request.query_params,
     )
     return Template(
         template_name="people/staff_list.html",
@@ -335,12 +385,23 @@ async def staff_new(request: Request, urn: FromPath[int]) -> Response:
         v = result.values
         try:
             person = await services.staff_member_create(
-                staff_ref=v["staff_ref"], title=v["title"], first_name=v["first_name"], last_name=v["last_name"],
-                email=v["email"], trn=v["trn"] or None, qts=v["qts"], actor=user.email,
+                staff_ref=v["staff_ref"],
+                title=v["title"],
+                first_name=v["first_name"],
+                last_name=v["last_name"],
+                email=v["email"],
+                trn=v["trn"] or None,
+                qts=v["qts"],
+                actor=user.email,
                 first_post={
-                    "school": school["id"], "role": v["role"], "fte": v["fte"], "start_date": v["start_date"],
-                    "senior_leader": v["senior_leader"], "senco_fte": v["senco_fte"],
-                    "sensory_class": v["sensory_class"], "sensory_class_since": v["sensory_class_since"],
+                    "school": school["id"],
+                    "role": v["role"],
+                    "fte": v["fte"],
+                    "start_date": v["start_date"],
+                    "senior_leader": v["senior_leader"],
+                    "senco_fte": v["senco_fte"],
+                    "sensory_class": v["sensory_class"],
+                    "sensory_class_since": v["sensory_class_since"],
                 },
             )
         except services.PeopleError as exc:
@@ -365,7 +426,11 @@ async def staff_page(request: Request, staff_id: FromPath[int]) -> Template:
         staff_id, page=page_number(request.query_params.get("cpd-page")), per_page=CPD_PER_PAGE
     )
     cpd_pages = paginate(
-        total=cpd.total, page=cpd.page, per_page=CPD_PER_PAGE, path=request.url.path, query=request.query_params,
+        total=cpd.total,
+        page=cpd.page,
+        per_page=CPD_PER_PAGE,
+        path=request.url.path,
+        query=request.query_params,
         param="cpd-page",
     )
     history_total = await selectors.staff_audit_count(staff_id)
@@ -395,15 +460,20 @@ async def staff_history(request: Request, staff_id: FromPath[int]) -> Template:
     _, person = await _person(request, staff_id)
     total = await selectors.staff_audit_count(staff_id)
     pages = paginate(
-        total=total, page=page_number(request.query_params.get("page")), per_page=HISTORY_PER_PAGE,
-        path=request.url.path, query=request.query_params,
+        total=total,
+        page=page_number(request.query_params.get("page")),
+        per_page=HISTORY_PER_PAGE,
+        path=request.url.path,
+        query=request.query_params,
     )
     return Template(
         template_name="people/history.html",
         context={
             **_labels(),
             "person": person,
-            "history": await selectors.staff_audit_entries(staff_id, limit=HISTORY_PER_PAGE, offset=pages.start),
+            "history": await selectors.staff_audit_entries(
+                staff_id, limit=HISTORY_PER_PAGE, offset=pages.start
+            ),
             "total": total,
             "pages": pages,
             "entity_labels": selectors.ENTITY_LABELS,
@@ -418,7 +488,10 @@ async def staff_history(request: Request, staff_id: FromPath[int]) -> Template:
 @get("/staff/{staff_id:int}/details", guards=[can_manage_staff])
 async def staff_details_page(request: Request, staff_id: FromPath[int]) -> Template:
     _, person = await _person(request, staff_id)
-    data = {k: "" if person[k] is None else str(person[k]) for k in ("staff_ref", "title", "first_name", "last_name", "email", "trn")}
+    data = {
+        k: "" if person[k] is None else str(person[k])
+        for k in ("staff_ref", "title", "first_name", "last_name", "email", "trn")
+    }
     data["qts"] = "yes" if person["qts"] else ""
     return _form_page("people/details.html", result=FormResult(data=data), person=person, anchors={})
 
@@ -431,8 +504,14 @@ async def staff_details(request: Request, staff_id: FromPath[int]) -> Response:
         v = result.values
         try:
             await services.staff_member_update(
-                staff_id=staff_id, actor=user.email, staff_ref=v["staff_ref"], title=v["title"],
-                first_name=v["first_name"], last_name=v["last_name"], email=v["email"], trn=v["trn"] or None,
+                staff_id=staff_id,
+                actor=user.email,
+                staff_ref=v["staff_ref"],
+                title=v["title"],
+                first_name=v["first_name"],
+                last_name=v["last_name"],
+                email=v["email"],
+                trn=v["trn"] or None,
                 qts=v["qts"],
             )
         except services.PeopleError as exc:
@@ -450,7 +529,8 @@ async def _places(user: CurrentUser, post: dict[str, Any] | None = None) -> list
     places = await selectors.assignable_places(user)
     if post is not None:
         own = (
-            await selectors.school_place(post["school_id"]) if post["school_id"] is not None
+            await selectors.school_place(post["school_id"])
+            if post["school_id"] is not None
             else await selectors.trust_place(post["trust_id"])
         )
         if own is not None and own.value not in {p.value for p in places}:
@@ -458,12 +538,17 @@ async def _places(user: CurrentUser, post: dict[str, Any] | None = None) -> list
     return places
 
 
-async def _chosen_place(user: CurrentUser, raw: str, places: list[selectors.Place]) -> dict[str, int | None] | None:
+async def _chosen_place(
+    user: CurrentUser, raw: str, places: list[selectors.Place]
+) -> dict[str, int | None] | None:
     """``{"school": id, "trust": None}`` for a place this user may choose; admins may give any school as
     ``school:<id>`` or by URN. None when the choice is not allowed."""
     for place in places:
         if place.value == raw:
-            return {"school": place.id if place.kind == "school" else None, "trust": place.id if place.kind == "trust" else None}
+            return {
+                "school": place.id if place.kind == "school" else None,
+                "trust": place.id if place.kind == "trust" else None,
+            }
     if user.role == "admin":
         text_value = raw.strip()
         if text_value.startswith("school:") and text_value[7:].isdigit():
@@ -478,11 +563,20 @@ async def _chosen_place(user: CurrentUser, raw: str, places: list[selectors.Plac
 
 
 def _employment_page(
-    person: dict[str, Any], places: list, *, post: dict[str, Any] | None = None, result: FormResult | None = None,
+    person: dict[str, Any],
+    places: list,
+    *,
+    post: dict[str, Any] | None = None,
+    result: FormResult | None = None,
     status: int = 200,
 ) -> Template:
     return _form_page(
-        "people/employment_form.html", result=result, status=status, person=person, places=places, post=post,
+        "people/employment_form.html",
+        result=result,
+        status=status,
+        person=person,
+        places=places,
+        post=post,
         anchors=EmploymentForm.anchors(),
     )
 
@@ -498,16 +592,28 @@ async def employment_new(request: Request, staff_id: FromPath[int]) -> Response:
     user, person = await _person(request, staff_id)
     places = await _places(user)
     result = EmploymentForm.validate(await request.form())
-    place = await _chosen_place(user, result.data.get("place", ""), places) if "place" not in result.errors else None
+    place = (
+        await _chosen_place(user, result.data.get("place", ""), places)
+        if "place" not in result.errors
+        else None
+    )
     if "place" not in result.errors and place is None:
         result.errors["place"] = "Select a school you look after"
     if result.ok and place is not None:
         v = result.values
         try:
             await services.employment_create(
-                staff_id=staff_id, actor=user.email, school_id=place["school"], trust_id=place["trust"],
-                role=v["role"], fte=v["fte"], start_date=v["start_date"], end_date=v["end_date"],
-                senior_leader=v["senior_leader"], senco_fte=v["senco_fte"], sensory_class=v["sensory_class"],
+                staff_id=staff_id,
+                actor=user.email,
+                school_id=place["school"],
+                trust_id=place["trust"],
+                role=v["role"],
+                fte=v["fte"],
+                start_date=v["start_date"],
+                end_date=v["end_date"],
+                senior_leader=v["senior_leader"],
+                senco_fte=v["senco_fte"],
+                sensory_class=v["sensory_class"],
                 sensory_class_since=v["sensory_class_since"],
             )
         except services.PeopleError as exc:
@@ -538,35 +644,57 @@ def _post_data(post: dict[str, Any]) -> dict[str, str]:
     }
     data.update(
         _dates_data(
-            {"start_date": post["start_date"], "end_date": post["end_date"], "sensory_class_since": post["sensory_class_since"]}
+            {
+                "start_date": post["start_date"],
+                "end_date": post["end_date"],
+                "sensory_class_since": post["sensory_class_since"],
+            }
         )
     )
     return data
 
 
 @get("/staff/{staff_id:int}/employments/{employment_id:int}/edit", guards=[can_manage_staff])
-async def employment_edit_page(request: Request, staff_id: FromPath[int], employment_id: FromPath[int]) -> Template:
+async def employment_edit_page(
+    request: Request, staff_id: FromPath[int], employment_id: FromPath[int]
+) -> Template:
     user, person = await _person(request, staff_id)
     post = await _changeable_post(user, staff_id, employment_id)
-    return _employment_page(person, await _places(user, post), post=post, result=FormResult(data=_post_data(post)))
+    return _employment_page(
+        person, await _places(user, post), post=post, result=FormResult(data=_post_data(post))
+    )
 
 
 @post("/staff/{staff_id:int}/employments/{employment_id:int}/edit", guards=[can_manage_staff])
-async def employment_edit(request: Request, staff_id: FromPath[int], employment_id: FromPath[int]) -> Response:
+async def employment_edit(
+    request: Request, staff_id: FromPath[int], employment_id: FromPath[int]
+) -> Response:
     user, person = await _person(request, staff_id)
     post = await _changeable_post(user, staff_id, employment_id)
     places = await _places(user, post)
     result = EmploymentForm.validate(await request.form())
-    place = await _chosen_place(user, result.data.get("place", ""), places) if "place" not in result.errors else None
+    place = (
+        await _chosen_place(user, result.data.get("place", ""), places)
+        if "place" not in result.errors
+        else None
+    )
     if "place" not in result.errors and place is None:
         result.errors["place"] = "Select a school you look after"
     if result.ok and place is not None:
         v = result.values
         try:
             await services.employment_update(
-                employment_id=employment_id, actor=user.email, school=place["school"], trust=place["trust"],
-                role=v["role"], fte=v["fte"], start_date=v["start_date"], end_date=v["end_date"],
-                senior_leader=v["senior_leader"], senco_fte=v["senco_fte"], sensory_class=v["sensory_class"],
+                employment_id=employment_id,
+                actor=user.email,
+                school=place["school"],
+                trust=place["trust"],
+                role=v["role"],
+                fte=v["fte"],
+                start_date=v["start_date"],
+                end_date=v["end_date"],
+                senior_leader=v["senior_leader"],
+                senco_fte=v["senco_fte"],
+                sensory_class=v["sensory_class"],
                 sensory_class_since=v["sensory_class_since"],
             )
         except services.PeopleError as exc:
@@ -576,12 +704,23 @@ async def employment_edit(request: Request, staff_id: FromPath[int], employment_
     return _employment_page(person, places, post=post, result=result, status=HTTP_422_UNPROCESSABLE_ENTITY)
 
 
-def _end_page(person: dict[str, Any], post: dict[str, Any], result: FormResult | None = None, status: int = 200) -> Template:
-    return _form_page("people/employment_end.html", result=result, status=status, person=person, post=post, anchors=EndForm.anchors())
+def _end_page(
+    person: dict[str, Any], post: dict[str, Any], result: FormResult | None = None, status: int = 200
+) -> Template:
+    return _form_page(
+        "people/employment_end.html",
+        result=result,
+        status=status,
+        person=person,
+        post=post,
+        anchors=EndForm.anchors(),
+    )
 
 
 @get("/staff/{staff_id:int}/employments/{employment_id:int}/end", guards=[can_manage_staff])
-async def employment_end_page(request: Request, staff_id: FromPath[int], employment_id: FromPath[int]) -> Template:
+async def employment_end_page(
+    request: Request, staff_id: FromPath[int], employment_id: FromPath[int]
+) -> Template:
     """Confirm the end of a post, with its last day (today unless changed)."""
     user, person = await _person(request, staff_id)
     post = await _changeable_post(user, staff_id, employment_id)
@@ -596,7 +735,9 @@ async def employment_end(request: Request, staff_id: FromPath[int], employment_i
     result = EndForm.validate(await request.form())
     if result.ok:
         try:
-            await services.employment_end(employment_id=employment_id, end_date=result.values["end_date"], actor=user.email)
+            await services.employment_end(
+                employment_id=employment_id, end_date=result.values["end_date"], actor=user.email
+            )
         except services.PeopleError as exc:
             _service_error(result, exc)
         else:
@@ -621,8 +762,13 @@ async def qualification_new(request: Request, staff_id: FromPath[int]) -> Respon
         v = result.values
         try:
             await training_services.qualification_record(
-                staff_id=staff_id, kind=v["kind"], status=v["status"], provider=v["provider"],
-                start_date=v["start_date"], award_date=v["award_date"], actor=user.email,
+                staff_id=staff_id,
+                kind=v["kind"],
+                status=v["status"],
+                provider=v["provider"],
+                start_date=v["start_date"],
+                award_date=v["award_date"],
+                actor=user.email,
             )
         except training_services.TrainingError as exc:
             _service_error(result, exc)
@@ -645,8 +791,13 @@ async def placement_new(request: Request, staff_id: FromPath[int]) -> Response:
         v = result.values
         try:
             await training_services.placement_record(
-                staff_id=staff_id, route=v["route"], host_urn=v["host_urn"], start_date=v["start_date"],
-                end_date=v["end_date"], days=v["days"], actor=user.email,
+                staff_id=staff_id,
+                route=v["route"],
+                host_urn=v["host_urn"],
+                start_date=v["start_date"],
+                end_date=v["end_date"],
+                days=v["days"],
+                actor=user.email,
             )
         except training_services.TrainingError as exc:
             _service_error(result, exc)

@@ -61,16 +61,29 @@ async def school_staff(
     for row in rows:
         person = people.setdefault(row["staff_id"], {"row": row, "posts": []})
         person["posts"].append(
-            {"id": row["id"], "role": row["role"], "fte": row["fte"], "start_date": row["start_date"], "end_date": row["end_date"]}
+            {
+                "id": row["id"],
+                "role": row["role"],
+                "fte": row["fte"],
+                "start_date": row["start_date"],
+                "end_date": row["end_date"],
+            }
         )
     found = []
     for staff_id, person in people.items():
         row = person["row"]
         name = full_name(row)
-        if text and text not in name.lower() and text != (row["staff_ref"] or "").lower() and text != (row["trn"] or ""):
+        if (
+            text
+            and text not in name.lower()
+            and text != (row["staff_ref"] or "").lower()
+            and text != (row["trn"] or "")
+        ):
             continue
         posts = tuple(sorted(person["posts"], key=lambda p: (p["start_date"], p["id"])))
-        found.append(StaffRow(id=staff_id, staff_ref=row["staff_ref"], name=name, trn=row["trn"], posts=posts))
+        found.append(
+            StaffRow(id=staff_id, staff_ref=row["staff_ref"], name=name, trn=row["trn"], posts=posts)
+        )
     found.sort(key=lambda r: (_last(people[r.id]["row"]), r.name.lower(), r.id))
     return found
 
@@ -114,7 +127,11 @@ def employment_in_scope(user: CurrentUser, employment: dict[str, Any], school_id
         return True
     if employment["school_id"] is not None:
         return school_ids is None or employment["school_id"] in school_ids
-    return user.role == "hr_lead" and employment["trust_id"] is not None and employment["trust_id"] == user.trust_id
+    return (
+        user.role == "hr_lead"
+        and employment["trust_id"] is not None
+        and employment["trust_id"] == user.trust_id
+    )
 
 
 @dataclass(frozen=True)
@@ -138,10 +155,18 @@ async def assignable_places(user: CurrentUser) -> list[Place]:
     else:
         ids = []
     if ids:
-        for row in await School.select(School.id, School.urn, School.name).where(School.id.is_in(ids)).order_by(School.name):
-            places.append(Place(f"school:{row['id']}", f"{row['name']} (URN {row['urn']})", "school", row["id"]))
+        for row in (
+            await School.select(School.id, School.urn, School.name)
+            .where(School.id.is_in(ids))
+            .order_by(School.name)
+        ):
+            places.append(
+                Place(f"school:{row['id']}", f"{row['name']} (URN {row['urn']})", "school", row["id"])
+            )
     if user.role == "hr_lead" and user.trust_id is not None:
-        places.append(Place(f"trust:{user.trust_id}", f"{user.trust_name} (trust-level post)", "trust", user.trust_id))
+        places.append(
+            Place(f"trust:{user.trust_id}", f"{user.trust_name} (trust-level post)", "trust", user.trust_id)
+        )
     return places
 
 

@@ -12,6 +12,7 @@ Who may change which record (scope) is the caller's check: the pages use ``workf
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from piccolo.engine.sqlite import TransactionType
@@ -103,7 +104,7 @@ def _fraction(value: Any, *, field: str, label: str) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise PeopleError(f"{label} must be a number, like 0.6", field) from None
-    if number != number or not 0 <= number <= 1:
+    if math.isnan(number) or not 0 <= number <= 1:
         raise PeopleError(f"{label} must be between 0 and 1", field)
     return round(number, 4)
 
@@ -126,11 +127,17 @@ def _staff_values(
     if email_text and ("@" not in email_text or " " in email_text or "." not in email_text.split("@")[-1]):
         raise PeopleError("Enter an email address in the correct format, like name@example.com", "email")
     return {
-        "staff_ref": _text(staff_ref, field="staff_ref", label="the staff id", max_length=STAFF_REF_MAX, required=True),
+        "staff_ref": _text(
+            staff_ref, field="staff_ref", label="the staff id", max_length=STAFF_REF_MAX, required=True
+        ),
         "trn": trn_value,
         "title": _text(title, field="title", label="the title", max_length=TITLE_MAX),
-        "first_name": _text(first_name, field="first_name", label="the first name", max_length=NAME_MAX, required=True),
-        "last_name": _text(last_name, field="last_name", label="the last name", max_length=NAME_MAX, required=True),
+        "first_name": _text(
+            first_name, field="first_name", label="the first name", max_length=NAME_MAX, required=True
+        ),
+        "last_name": _text(
+            last_name, field="last_name", label="the last name", max_length=NAME_MAX, required=True
+        ),
         "email": email_text or None,
         "qts": _bool(qts),
     }
@@ -141,7 +148,9 @@ async def _check_unique(values: dict[str, Any], *, staff_id: int | None = None) 
     if staff_id is not None:
         ref_taken = ref_taken.where(StaffMember.id != staff_id)
     if await ref_taken:
-        raise PeopleError(f"Staff id {values['staff_ref']} is already used for another member of staff", "staff_ref")
+        raise PeopleError(
+            f"Staff id {values['staff_ref']} is already used for another member of staff", "staff_ref"
+        )
     if values["trn"]:
         trn_taken = StaffMember.exists().where(StaffMember.trn == values["trn"])
         if staff_id is not None:
@@ -170,7 +179,13 @@ async def staff_member_create(
     """
     who = _actor(actor)
     values = _staff_values(
-        staff_ref=staff_ref, first_name=first_name, last_name=last_name, title=title, email=email, trn=trn, qts=qts
+        staff_ref=staff_ref,
+        first_name=first_name,
+        last_name=last_name,
+        title=title,
+        email=email,
+        trn=trn,
+        qts=qts,
     )
     post = await _employment_values(first_post) if first_post is not None else None
     now = _now()
@@ -179,8 +194,13 @@ async def staff_member_create(
         person = StaffMember(**values, created_at=now, updated_at=now)
         await person.save()
         await audit_record(
-            actor=who, action="create", entity="staff_member", entity_id=person.id, staff_id=person.id,
-            after=values, at=now,
+            actor=who,
+            action="create",
+            entity="staff_member",
+            entity_id=person.id,
+            staff_id=person.id,
+            after=values,
+            at=now,
         )
         if post is not None:
             await _employment_insert(person.id, post, who=who, now=now)
@@ -195,9 +215,11 @@ async def staff_member_update(*, staff_id: int, actor: Any, **changes: Any) -> S
         raise PeopleError(f"Unknown field: {', '.join(sorted(unknown))}", sorted(unknown)[0])
     now = _now()
     async with _write_transaction():
-        before = await StaffMember.select(*[getattr(StaffMember, f) for f in STAFF_FIELDS]).where(
-            StaffMember.id == staff_id
-        ).first()
+        before = (
+            await StaffMember.select(*[getattr(StaffMember, f) for f in STAFF_FIELDS])
+            .where(StaffMember.id == staff_id)
+            .first()
+        )
         if before is None:
             raise PeopleError("There is no member of staff with that id", "staff_id")
         values = _staff_values(**{**before, **changes})
@@ -206,8 +228,14 @@ async def staff_member_update(*, staff_id: int, actor: Any, **changes: Any) -> S
         if new:
             await StaffMember.update({**new, StaffMember.updated_at: now}).where(StaffMember.id == staff_id)
             await audit_record(
-                actor=who, action="update", entity="staff_member", entity_id=staff_id, staff_id=staff_id,
-                before=old, after=new, at=now,
+                actor=who,
+                action="update",
+                entity="staff_member",
+                entity_id=staff_id,
+                staff_id=staff_id,
+                before=old,
+                after=new,
+                at=now,
             )
     person = await StaffMember.objects().where(StaffMember.id == staff_id).first()
     assert person is not None
@@ -249,7 +277,9 @@ async def _employment_values(raw: dict[str, Any]) -> dict[str, Any]:
         sensory = match_choice(str(sensory), SENSORY_CLASSES, SENSORY_CLASS_ALIASES)
         if sensory is None:
             raise PeopleError("Select hearing, visual or multi-sensory impairment", "sensory_class")
-    since = _date(raw.get("sensory_class_since"), field="sensory_class_since", label="the date", required=False)
+    since = _date(
+        raw.get("sensory_class_since"), field="sensory_class_since", label="the date", required=False
+    )
     if sensory is None:
         since = None
     elif since is None:
@@ -268,7 +298,9 @@ async def _employment_values(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _check_not_duplicate(staff_id: int, values: dict[str, Any], *, employment_id: int | None = None) -> None:
+async def _check_not_duplicate(
+    staff_id: int, values: dict[str, Any], *, employment_id: int | None = None
+) -> None:
     """The key of an employment (as in the staff import): person + school (or trust) + role + start date."""
     where = (
         (Employment.staff == staff_id)
@@ -276,7 +308,9 @@ async def _check_not_duplicate(staff_id: int, values: dict[str, Any], *, employm
         & (Employment.start_date == values["start_date"])
     )
     where = where & (
-        (Employment.school == values["school"]) if values["school"] is not None else (Employment.trust == values["trust"])
+        (Employment.school == values["school"])
+        if values["school"] is not None
+        else (Employment.trust == values["trust"])
     )
     query = Employment.exists().where(where)
     if employment_id is not None:
@@ -285,12 +319,20 @@ async def _check_not_duplicate(staff_id: int, values: dict[str, Any], *, employm
         raise PeopleError("This person already has this post (same place, role and start date)", "start_date")
 
 
-async def _employment_insert(staff_id: int, values: dict[str, Any], *, who: str, now: dt.datetime) -> Employment:
+async def _employment_insert(
+    staff_id: int, values: dict[str, Any], *, who: str, now: dt.datetime
+) -> Employment:
     await _check_not_duplicate(staff_id, values)
     post = Employment(staff=staff_id, **values, updated_at=now)
     await post.save()
     await audit_record(
-        actor=who, action="create", entity="employment", entity_id=post.id, staff_id=staff_id, after=values, at=now
+        actor=who,
+        action="create",
+        entity="employment",
+        entity_id=post.id,
+        staff_id=staff_id,
+        after=values,
+        at=now,
     )
     return post
 
@@ -333,9 +375,13 @@ async def employment_create(
 
 
 async def _employment_row(employment_id: int) -> dict[str, Any]:
-    row = await Employment.select(Employment.id, Employment.staff, *[getattr(Employment, f) for f in EMPLOYMENT_FIELDS]).where(
-        Employment.id == employment_id
-    ).first()
+    row = (
+        await Employment.select(
+            Employment.id, Employment.staff, *[getattr(Employment, f) for f in EMPLOYMENT_FIELDS]
+        )
+        .where(Employment.id == employment_id)
+        .first()
+    )
     if row is None:
         raise PeopleError("There is no such employment", "employment_id")
     # REAL is single precision on PostgreSQL (0.6 reads back as 0.6000000238): compare as entered.
@@ -366,8 +412,14 @@ async def employment_update(*, employment_id: int, actor: Any, **changes: Any) -
         if new:
             await Employment.update({**new, Employment.updated_at: now}).where(Employment.id == employment_id)
             await audit_record(
-                actor=who, action="update", entity="employment", entity_id=employment_id,
-                staff_id=current["staff"], before=old, after=new, at=now,
+                actor=who,
+                action="update",
+                entity="employment",
+                entity_id=employment_id,
+                staff_id=current["staff"],
+                before=old,
+                after=new,
+                at=now,
             )
     post = await Employment.objects().where(Employment.id == employment_id).first()
     assert post is not None
@@ -388,8 +440,14 @@ async def employment_end(*, employment_id: int, end_date: dt.date, actor: Any) -
                 Employment.id == employment_id
             )
             await audit_record(
-                actor=who, action="end", entity="employment", entity_id=employment_id, staff_id=current["staff"],
-                before={"end_date": current["end_date"]}, after={"end_date": end}, at=now,
+                actor=who,
+                action="end",
+                entity="employment",
+                entity_id=employment_id,
+                staff_id=current["staff"],
+                before={"end_date": current["end_date"]},
+                after={"end_date": end},
+                at=now,
             )
     post = await Employment.objects().where(Employment.id == employment_id).first()
     assert post is not None

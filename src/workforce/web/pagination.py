@@ -61,7 +61,9 @@ class Pagination:
         """Parameters of ``govukPagination``: previous/next and numbered links with ellipses."""
         if self.pages <= 1:
             return {"items": []}
-        numbers = sorted({1, self.pages, self.page - 1, self.page, self.page + 1} & set(range(1, self.pages + 1)))
+        numbers = sorted(
+            {1, self.pages, self.page - 1, self.page, self.page + 1} & set(range(1, self.pages + 1))
+        )
         items: list[dict[str, Any]] = []
         previous = 0
         for number in numbers:
@@ -78,7 +80,13 @@ class Pagination:
 
 
 def paginate(
-    *, total: int, page: int, per_page: int, path: str, query: Mapping[str, Any] | None = None, param: str = "page"
+    *,
+    total: int,
+    page: int,
+    per_page: int,
+    path: str,
+    query: Mapping[str, Any] | None = None,
+    param: str = "page",
 ) -> Pagination:
     """The page to show (a page past the end shows the last page)."""
     if per_page < 1:
@@ -89,4 +97,11 @@ def paginate(
         multi = getattr(query, "multi_items", None)
         pairs = multi() if callable(multi) else query.items()
         items = [(str(k), str(v)) for k, v in pairs if str(v) != ""]
-    return Pagination(page=min(max(1, page), pages), per_page=per_page, total=total, path=path, query=tuple(items), param=param)
+    return Pagination(
+        page=min(max(1, page), pages),
+        per_page=per_page,
+        total=total,
+        path=path,
+        query=tuple(items),
+        param=param,
+    )

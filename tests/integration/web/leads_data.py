@@ -55,20 +55,33 @@ async def add_school(urn: int, name: str, trust: Trust | None, **fields) -> Scho
     school = School(urn=urn, name=name, updated_at=now(), **values)
     await school.save()
     if trust is not None:
-        await TrustMembership.insert(TrustMembership(trust=trust.id, school=school.id, joined_on=D(2018, 9, 1)))
+        await TrustMembership.insert(
+            TrustMembership(trust=trust.id, school=school.id, joined_on=D(2018, 9, 1))
+        )
     return school
 
 
-async def add_person(ref: str, first: str, last: str, *, title: str = "", qts: bool = False, trn: str | None = None) -> StaffMember:
+async def add_person(
+    ref: str, first: str, last: str, *, title: str = "", qts: bool = False, trn: str | None = None
+) -> StaffMember:
     person = StaffMember(
-        staff_ref=ref, first_name=first, last_name=last, title=title, qts=qts, trn=trn, created_at=now(), updated_at=now()
+        staff_ref=ref,
+        first_name=first,
+        last_name=last,
+        title=title,
+        qts=qts,
+        trn=trn,
+        created_at=now(),
+        updated_at=now(),
     )
     await person.save()
     return person
 
 
 async def add_post(person: StaffMember, school: School, role: str, start: dt.date, **fields) -> Employment:
-    post = Employment(staff=person.id, school=school.id, role=role, start_date=start, updated_at=now(), **fields)
+    post = Employment(
+        staff=person.id, school=school.id, role=role, start_date=start, updated_at=now(), **fields
+    )
     await post.save()
     return post
 
@@ -83,16 +96,28 @@ async def two_trusts() -> Data:
     s["birch"] = await add_school(610003, "Birch Academy", t["b"])
 
     p["khan"] = await add_person("OAK-1", "Aisha", "Khan", title="Ms", qts=True, trn="1234567")
-    e["khan"] = await add_post(p["khan"], s["oak"], "senco", D(2023, 1, 3), fte=1.0, senco_fte=0.3, senior_leader=True)
+    e["khan"] = await add_post(
+        p["khan"], s["oak"], "senco", D(2023, 1, 3), fte=1.0, senco_fte=0.3, senior_leader=True
+    )
     await Qualification.insert(
-        Qualification(staff=p["khan"].id, kind="npq-senco", status="in-progress", start_date=D(2024, 10, 1), updated_at=now())
+        Qualification(
+            staff=p["khan"].id,
+            kind="npq-senco",
+            status="in-progress",
+            start_date=D(2024, 10, 1),
+            updated_at=now(),
+        )
     )
     p["lee"] = await add_person("OAK-2", "Carol", "Lee", title="Mrs")
     e["lee"] = await add_post(p["lee"], s["oak"], "ta", D(2019, 1, 7), fte=0.6)
     await CpdRecord.insert(
         CpdRecord(
-            staff=p["lee"].id, title="Autism awareness", activity_date=D(2026, 10, 1), hours=2.0,
-            created_at=now(), updated_at=now(),
+            staff=p["lee"].id,
+            title="Autism awareness",
+            activity_date=D(2026, 10, 1),
+            hours=2.0,
+            created_at=now(),
+            updated_at=now(),
         )
     )
     p["hart"] = await add_person("OAK-3", "Tom", "Hart", title="Mr", qts=True, trn="2345678")
@@ -104,6 +129,13 @@ async def two_trusts() -> Data:
     p["stone"] = await add_person("BIR-1", "Bob", "Stone", title="Mr", qts=True, trn="3456789")
     e["stone"] = await add_post(p["stone"], s["birch"], "senco", D(2019, 9, 1), senco_fte=0.5)
     await Qualification.insert(
-        Qualification(staff=p["stone"].id, kind="nasenco", status="passed", start_date=D(2019, 9, 1), award_date=D(2020, 7, 1), updated_at=now())
+        Qualification(
+            staff=p["stone"].id,
+            kind="nasenco",
+            status="passed",
+            start_date=D(2019, 9, 1),
+            award_date=D(2020, 7, 1),
+            updated_at=now(),
+        )
     )
     return data

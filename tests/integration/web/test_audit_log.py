@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from leads_data import D, two_trusts
+
 from workforce.audit import audit_record
 from workforce.training.tables import CpdRecord
 
@@ -23,21 +23,32 @@ def _history_rows(html: str) -> list[str]:
 
 
 def _date(prefix: str, value) -> dict[str, str]:
-    return {f"{prefix}-day": str(value.day), f"{prefix}-month": str(value.month), f"{prefix}-year": str(value.year)}
+    return {
+        f"{prefix}-day": str(value.day),
+        f"{prefix}-month": str(value.month),
+        f"{prefix}-year": str(value.year),
+    }
 
 
 async def test_changes_from_pages_uploads_and_verification_all_appear_newest_first(client, login_as, data):
     account = await login_as("hr_lead", trust=data.trusts["a"])
     lee, post = data.staff["lee"].id, data.employments["lee"].id
     # a change through a page
-    form = {"place": f"school:{data.schools['oak'].id}", "role": "ta", "fte": "0.7", **_date("start_date", D(2019, 1, 7))}
+    form = {
+        "place": f"school:{data.schools['oak'].id}",
+        "role": "ta",
+        "fte": "0.7",
+        **_date("start_date", D(2019, 1, 7)),
+    }
     assert (await client.post(f"/staff/{lee}/employments/{post}/edit", form)).status_code == 303
     # CPD verified
     record = (await CpdRecord.select(CpdRecord.id).where(CpdRecord.staff == lee).first())["id"]
     assert (await client.post(f"/staff/{lee}/cpd/{record}/verify")).status_code == 303
     # a CPD file uploaded and applied
     content = "staff_id,title,date,hours\nOAK-2,Makaton level 1,2026-10-12,3\n"
-    response = await client.post("/uploads", {"kind": "cpd"}, files={"file": ("cpd.csv", content.encode(), "text/csv")})
+    response = await client.post(
+        "/uploads", {"kind": "cpd"}, files={"file": ("cpd.csv", content.encode(), "text/csv")}
+    )
     token = re.search(r'action="/uploads/([A-Za-z0-9_-]{32})/apply"', response.text).group(1)
     assert (await client.post(f"/uploads/{token}/apply")).status_code == 200
 
@@ -54,8 +65,13 @@ async def test_changes_from_pages_uploads_and_verification_all_appear_newest_fir
 async def test_values_before_and_after_are_shown_readably(client, login_as, data):
     lee = data.staff["lee"].id
     await audit_record(
-        actor="cli:import staff", action="update", entity="staff_member", entity_id=lee, staff_id=lee,
-        before={"email": None, "qts": False}, after={"email": "carol@oak.example", "qts": True},
+        actor="cli:import staff",
+        action="update",
+        entity="staff_member",
+        entity_id=lee,
+        staff_id=lee,
+        before={"email": None, "qts": False},
+        after={"email": "carol@oak.example", "qts": True},
     )
     await login_as("school_lead", school=data.schools["oak"])
     (row,) = _history_rows((await client.page(f"/staff/{lee}")).text)
@@ -66,8 +82,15 @@ async def test_values_before_and_after_are_shown_readably(client, login_as, data
 
 async def test_an_entry_with_a_value_that_looks_like_markup_is_escaped(client, login_as, data):
     lee = data.staff["lee"].id
-    await audit_record(actor="<script>x</script>", action="update", entity="staff_member", entity_id=lee, staff_id=lee,
-                       before={"title": "Mrs"}, after={"title": "<b>Dr</b>"})
+    await audit_record(
+        actor="<script>x</script>",
+        action="update",
+        entity="staff_member",
+        entity_id=lee,
+        staff_id=lee,
+        before={"title": "Mrs"},
+        after={"title": "<b>Dr</b>"},
+    )
     await login_as("school_lead", school=data.schools["oak"])
     html = (await client.page(f"/staff/{lee}/history")).text
     assert "<script>x</script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;Dr&lt;/b&gt;" in html
@@ -75,8 +98,15 @@ async def test_an_entry_with_a_value_that_looks_like_markup_is_escaped(client, l
 
 async def test_history_is_for_leads_of_the_persons_schools_only(client, login_as, data):
     lee = data.staff["lee"].id
-    await audit_record(actor="someone", action="update", entity="employment", entity_id=1, staff_id=lee,
-                       before={"fte": 0.5}, after={"fte": 0.6})
+    await audit_record(
+        actor="someone",
+        action="update",
+        entity="employment",
+        entity_id=1,
+        staff_id=lee,
+        before={"fte": 0.5},
+        after={"fte": 0.6},
+    )
     await login_as("teacher", staff=data.staff["lee"])  # even the person themselves: leads only
     assert (await client.get(f"/staff/{lee}/history")).status_code == 403
     await client.sign_out()

@@ -6,7 +6,6 @@ import csv
 import io
 
 import pytest
-
 from leads_data import AS_OF_QUERY, add_person, add_post, two_trusts
 
 
@@ -65,7 +64,7 @@ async def test_trust_exports_cover_every_school_of_the_trust_and_nothing_else(cl
 
 
 async def test_exports_neutralise_spreadsheet_formulas(client, login_as, data):
-    person = await add_person("=1+2", "=HYPERLINK(\"http://evil.example\",\"click\")", "@SUM(A1)")
+    person = await add_person("=1+2", '=HYPERLINK("http://evil.example","click")', "@SUM(A1)")
     await add_post(person, data.schools["oak"], "teacher", data.employments["hart"].start_date)
     await login_as("school_lead", school=data.schools["oak"])
     raw = (await client.get(f"/schools/610001/exports/matrix{AS_OF_QUERY}")).content.decode("utf-8")
@@ -79,7 +78,11 @@ async def test_exports_neutralise_spreadsheet_formulas(client, login_as, data):
 
 async def test_school_lead_cannot_export_another_school(client, login_as, data):
     await login_as("school_lead", school=data.schools["oak"])
-    for path in ("/schools/610002/exports/matrix", "/schools/610003/exports/findings", "/trusts/5001/exports/matrix"):
+    for path in (
+        "/schools/610002/exports/matrix",
+        "/schools/610003/exports/findings",
+        "/trusts/5001/exports/matrix",
+    ):
         response = await client.get(path)
         assert response.status_code == 403, path
         assert not response.headers["content-type"].startswith("text/csv")

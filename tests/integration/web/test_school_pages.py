@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from leads_data import AS_OF_QUERY, two_trusts
 
 
@@ -18,7 +17,10 @@ def _matrix_names(html: str) -> list[str]:
     table = re.search(r'<table[^>]*id="matrix".*?</table>', html, re.S)
     if not table:
         return []
-    return re.findall(r'<th scope="row" class="govuk-table__header">\s*(?:<a[^>]*>)?([^<]+?)(?:</a>)?\s*</th>', table.group(0))
+    return re.findall(
+        r'<th scope="row" class="govuk-table__header">\s*(?:<a[^>]*>)?([^<]+?)(?:</a>)?\s*</th>',
+        table.group(0),
+    )
 
 
 async def test_school_lead_sees_the_matrix_findings_and_ratios_of_their_school(client, login_as, data):
@@ -39,7 +41,9 @@ async def test_school_lead_sees_the_matrix_findings_and_ratios_of_their_school(c
     # findings with their reasons and basis
     assert 'id="findings"' in html
     assert "Basis: Law" in html
-    assert "Ms A Khan became SENCO" in html or "Khan" in re.search(r'id="findings".*?</table>', html, re.S).group(0)
+    assert "Ms A Khan became SENCO" in html or "Khan" in re.search(
+        r'id="findings".*?</table>', html, re.S
+    ).group(0)
     # SENCO ratio: 0.3 FTE for 45 pupils with SEN, judged against the thresholds
     senco = re.search(r'id="senco-ratio".*?</dl>', html, re.S).group(0)
     assert "0.3 FTE" in senco and "45" in senco
@@ -93,7 +97,8 @@ async def test_rule_filter_narrows_the_columns_and_the_findings(client, login_as
 async def test_htmx_filter_request_gets_only_the_results(client, login_as, data):
     await login_as("school_lead", school=data.schools["oak"])
     response = await client.get(
-        f"/schools/610001{AS_OF_QUERY}&role=ta", headers={"HX-Request": "true", "HX-Target": "compliance-results"}
+        f"/schools/610001{AS_OF_QUERY}&role=ta",
+        headers={"HX-Request": "true", "HX-Target": "compliance-results"},
     )
     assert response.status_code == 200
     assert "<html" not in response.text
@@ -104,7 +109,9 @@ async def test_the_filter_form_works_without_javascript(client, login_as, data):
     """The filters are a GET form with an action and a submit button (htmx only enhances it)."""
     await login_as("school_lead", school=data.schools["oak"])
     html = (await client.page(f"/schools/610001{AS_OF_QUERY}")).text
-    form = re.search(r'<form action="/schools/610001" method="get" id="matrix-filters".*?</form>', html, re.S).group(0)
+    form = re.search(
+        r'<form action="/schools/610001" method="get" id="matrix-filters".*?</form>', html, re.S
+    ).group(0)
     assert 'name="role"' in form and 'name="outcome"' in form and 'name="rule"' in form
     assert 'type="submit"' in form or "<button" in form
     assert 'name="standard" value="proposed-2025"' in form  # the chosen standard and date are kept
@@ -133,7 +140,9 @@ async def test_an_unknown_standard_gets_an_error(client, login_as, data):
 
 
 async def test_empty_school_has_a_usable_empty_state(client, login_as, make_school):
-    school = await make_school(urn=619999, name="Empty Academy", type_code=28, scope_group="mainstream-academy")
+    school = await make_school(
+        urn=619999, name="Empty Academy", type_code=28, scope_group="mainstream-academy"
+    )
     await login_as("school_lead", school=school)
     html = (await client.page("/schools/619999")).text
     assert 'id="no-staff"' in html

@@ -45,7 +45,7 @@ async def test_school_lead_of_the_demo_sees_their_school_only(client):
     posts = await Employment.select(Employment.id, Employment.staff).where(Employment.school.urn == 149002)
     person = posts[0]["staff"]
     page = (await client.page(f"/staff/{person}")).text
-    post_id = re.search(r'/staff/%d/employments/(\d+)/edit' % person, page).group(1)
+    post_id = re.search(r"/staff/%d/employments/(\d+)/edit" % person, page).group(1)
     await client.page(f"/staff/{person}/employments/{post_id}/edit")
     await client.page(f"/staff/{person}/employments/{post_id}/end")
     await client.page(f"/staff/{person}/details")

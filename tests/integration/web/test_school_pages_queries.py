@@ -8,10 +8,10 @@ staff is caught.
 from __future__ import annotations
 
 import pytest
+from leads_data import AS_OF_QUERY, D, now, two_trusts
 from litestar import Request, get
 from litestar.params import FromPath
 
-from leads_data import AS_OF_QUERY, D, now, two_trusts
 from workforce import database
 from workforce.app import create_app
 from workforce.people.tables import Employment, StaffMember
@@ -50,24 +50,58 @@ async def add_staff(school, count: int, *, prefix: str) -> None:
     """``count`` more people at the school: teachers and TAs with CPD, and SENCOs with a qualification."""
     await StaffMember.insert(
         *[
-            StaffMember(staff_ref=f"{prefix}-{i}", first_name="Extra", last_name=f"Person{i:03d}", qts=True,
-                        created_at=now(), updated_at=now())
+            StaffMember(
+                staff_ref=f"{prefix}-{i}",
+                first_name="Extra",
+                last_name=f"Person{i:03d}",
+                qts=True,
+                created_at=now(),
+                updated_at=now(),
+            )
             for i in range(count)
         ]
     )
-    people = await StaffMember.select(StaffMember.id, StaffMember.staff_ref).where(StaffMember.staff_ref.like(f"{prefix}-%"))
+    people = await StaffMember.select(StaffMember.id, StaffMember.staff_ref).where(
+        StaffMember.staff_ref.like(f"{prefix}-%")
+    )
     roles = ("teacher", "ta", "senco")
     await Employment.insert(
         *[
-            Employment(staff=p["id"], school=school.id, role=roles[i % 3], start_date=D(2022, 9, 1), fte=0.8, updated_at=now())
+            Employment(
+                staff=p["id"],
+                school=school.id,
+                role=roles[i % 3],
+                start_date=D(2022, 9, 1),
+                fte=0.8,
+                updated_at=now(),
+            )
             for i, p in enumerate(people)
         ]
     )
     await CpdRecord.insert(
-        *[CpdRecord(staff=p["id"], title="SEND", activity_date=D(2026, 10, 1), hours=1.0, created_at=now(), updated_at=now()) for p in people]
+        *[
+            CpdRecord(
+                staff=p["id"],
+                title="SEND",
+                activity_date=D(2026, 10, 1),
+                hours=1.0,
+                created_at=now(),
+                updated_at=now(),
+            )
+            for p in people
+        ]
     )
     await Qualification.insert(
-        *[Qualification(staff=p["id"], kind="npq-senco", status="in-progress", start_date=D(2023, 10, 1), updated_at=now()) for p in people]
+        *[
+            Qualification(
+                staff=p["id"],
+                kind="npq-senco",
+                status="in-progress",
+                start_date=D(2023, 10, 1),
+                updated_at=now(),
+            )
+            for p in people
+        ]
     )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from leads_data import D, now, two_trusts
+
 from workforce.people.tables import AuditEntry
 from workforce.training.tables import CpdRecord, Placement, Qualification
 
@@ -17,7 +17,11 @@ async def data():
 
 
 def _date(prefix: str, value) -> dict[str, str]:
-    return {f"{prefix}-day": str(value.day), f"{prefix}-month": str(value.month), f"{prefix}-year": str(value.year)}
+    return {
+        f"{prefix}-day": str(value.day),
+        f"{prefix}-month": str(value.month),
+        f"{prefix}-year": str(value.year),
+    }
 
 
 async def _lee_cpd(data) -> int:
@@ -49,13 +53,21 @@ async def test_verify_needs_a_csrf_token(client, login_as, data):
     lee, record = data.staff["lee"].id, await _lee_cpd(data)
     response = await client.post(f"/staff/{lee}/cpd/{record}/verify", csrf=False)
     assert response.status_code == 403
-    assert (await CpdRecord.select(CpdRecord.status).where(CpdRecord.id == record).first())["status"] == "self-reported"
+    assert (await CpdRecord.select(CpdRecord.status).where(CpdRecord.id == record).first())[
+        "status"
+    ] == "self-reported"
 
 
 async def test_verify_refuses_records_out_of_scope(client, login_as, data):
     stone_record = (
         await CpdRecord.insert(
-            CpdRecord(staff=data.staff["stone"].id, title="Trust B CPD", activity_date=D(2026, 10, 3), created_at=now(), updated_at=now())
+            CpdRecord(
+                staff=data.staff["stone"].id,
+                title="Trust B CPD",
+                activity_date=D(2026, 10, 3),
+                created_at=now(),
+                updated_at=now(),
+            )
         )
     )[0]["id"]
     await login_as("hr_lead", trust=data.trusts["a"])
@@ -63,7 +75,9 @@ async def test_verify_refuses_records_out_of_scope(client, login_as, data):
     # another trust's person; and another person's record under a visible person's address
     assert (await client.post(f"/staff/{stone}/cpd/{stone_record}/verify")).status_code == 404
     assert (await client.post(f"/staff/{lee}/cpd/{stone_record}/verify")).status_code == 404
-    assert (await CpdRecord.select(CpdRecord.status).where(CpdRecord.id == stone_record).first())["status"] == "self-reported"
+    assert (await CpdRecord.select(CpdRecord.status).where(CpdRecord.id == stone_record).first())[
+        "status"
+    ] == "self-reported"
 
 
 async def test_teachers_cannot_verify_even_their_own_cpd(client, login_as, data):
@@ -76,8 +90,13 @@ async def test_record_a_qualification(client, login_as, data):
     account = await login_as("hr_lead", trust=data.trusts["a"])
     hart = data.staff["hart"].id
     await client.page(f"/staff/{hart}/qualifications/new")
-    form = {"kind": "npq-senco", "status": "passed", "provider": "Example NPQ Provider",
-            **_date("start_date", D(2024, 10, 1)), **_date("award_date", D(2026, 7, 15))}
+    form = {
+        "kind": "npq-senco",
+        "status": "passed",
+        "provider": "Example NPQ Provider",
+        **_date("start_date", D(2024, 10, 1)),
+        **_date("award_date", D(2026, 7, 15)),
+    }
     response = await client.post(f"/staff/{hart}/qualifications/new", form)
     assert response.status_code == 303 and response.headers["location"] == f"/staff/{hart}?done=qualification"
     stored = await Qualification.objects().where(Qualification.staff == hart).first()
@@ -103,7 +122,13 @@ async def test_a_qualification_the_service_refuses_is_shown_beside_its_field(cli
 async def test_record_a_placement(client, login_as, data):
     await login_as("school_lead", school=data.schools["oak"])
     hart = data.staff["hart"].id
-    form = {"route": "ITT", "host_urn": "610003", "days": "30", **_date("start_date", D(2021, 1, 11)), **_date("end_date", D(2021, 2, 19))}
+    form = {
+        "route": "ITT",
+        "host_urn": "610003",
+        "days": "30",
+        **_date("start_date", D(2021, 1, 11)),
+        **_date("end_date", D(2021, 2, 19)),
+    }
     response = await client.post(f"/staff/{hart}/placements/new", form)
     assert response.status_code == 303
     stored = await Placement.objects().where(Placement.staff == hart).first()
@@ -120,7 +145,12 @@ async def test_a_placement_at_an_unknown_school_or_with_bad_values(client, login
     assert response.status_code == 422 and "There is no school with URN 699999" in response.text
     response = await client.post(f"/staff/{hart}/placements/new", {"host_urn": "12", "days": "500"})
     assert response.status_code == 422
-    for message in ("Select ITT or ECF", "Host school URN must be 6 digits", "Enter the start date of the placement", "Days must be at most 400"):
+    for message in (
+        "Select ITT or ECF",
+        "Host school URN must be 6 digits",
+        "Enter the start date of the placement",
+        "Days must be at most 400",
+    ):
         assert message in response.text, message
     assert await Placement.count() == 0
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from leads_data import AS_OF_QUERY, D, add_person, add_post, add_school, two_trusts
+
 from workforce.compliance.tables import EvaluationSnapshot
 from workforce.organisations.tables import TrustMembership
 
@@ -19,7 +19,9 @@ async def data():
 def _school_rows(html: str) -> dict[str, str]:
     table = re.search(r'<table[^>]*id="schools".*?</table>', html, re.S)
     assert table, "no schools table"
-    return dict(re.findall(r'<tr class="govuk-table__row" id="school-(\d+)">(.*?)</tr>', table.group(0), re.S))
+    return dict(
+        re.findall(r'<tr class="govuk-table__row" id="school-(\d+)">(.*?)</tr>', table.group(0), re.S)
+    )
 
 
 async def test_hr_lead_sees_every_school_of_their_trust_with_status_per_rule(client, login_as, data):
@@ -31,7 +33,10 @@ async def test_hr_lead_sees_every_school_of_their_trust_with_status_per_rule(cli
     assert "Birch" not in html
     oak, ash = rows["610001"], rows["610002"]
     # drill down keeps the chosen standard and date
-    assert 'href="/schools/610001?standard=proposed-2025&amp;as_of-day=23&amp;as_of-month=11&amp;as_of-year=2026"' in oak
+    assert (
+        'href="/schools/610001?standard=proposed-2025&amp;as_of-day=23&amp;as_of-month=11&amp;as_of-year=2026"'
+        in oak
+    )
     # counts per outcome as words, and a tag with the worst outcome of each rule
     assert re.search(r"\d+ gaps?", oak)
     assert "govuk-tag--red" in oak and ">Gap<" in oak
@@ -98,8 +103,12 @@ async def test_a_school_that_has_left_the_trust_is_not_shown_for_an_earlier_date
     moved = dt.date.today() - dt.timedelta(days=1)
     before = moved - dt.timedelta(days=60)
     query = f"?as_of-day={before.day}&as_of-month={before.month}&as_of-year={before.year}"
-    await TrustMembership.update({TrustMembership.left_on: moved}).where(TrustMembership.school == data.schools["ash"].id)
-    await TrustMembership.insert(TrustMembership(trust=data.trusts["b"].id, school=data.schools["ash"].id, joined_on=moved))
+    await TrustMembership.update({TrustMembership.left_on: moved}).where(
+        TrustMembership.school == data.schools["ash"].id
+    )
+    await TrustMembership.insert(
+        TrustMembership(trust=data.trusts["b"].id, school=data.schools["ash"].id, joined_on=moved)
+    )
     await login_as("hr_lead", trust=data.trusts["a"])
     html = (await client.page(f"/trusts/5001{query}")).text
     assert set(_school_rows(html)) == {"610001"}
@@ -153,7 +162,9 @@ async def test_schools_are_paginated(client, login_as, data):
 
 async def test_choosing_the_statutory_standard_and_a_date(client, login_as, data):
     await login_as("hr_lead", trust=data.trusts["a"])
-    html = (await client.page("/trusts/5001?standard=statutory-2024&as_of-day=1&as_of-month=9&as_of-year=2025")).text
+    html = (
+        await client.page("/trusts/5001?standard=statutory-2024&as_of-day=1&as_of-month=9&as_of-year=2025")
+    ).text
     assert "Statutory requirements for the SEND workforce (2024)" in html
     assert "on 1 September 2025" in html
     assert "Annual SEND CPD" not in html  # not a rule of the statutory standard
@@ -191,8 +202,14 @@ async def test_school_lead_saves_their_school_evaluation(client, login_as, data)
     response = await client.post("/schools/610001/evaluations", {"standard": "statutory-2024"})
     assert response.status_code == 303
     snapshot = await EvaluationSnapshot.objects().first()
-    assert (snapshot.scope, snapshot.scope_ref, snapshot.standard_id) == ("school", "610001", "statutory-2024")
-    assert (await client.post("/schools/610002/evaluations", {"standard": "statutory-2024"})).status_code == 403
+    assert (snapshot.scope, snapshot.scope_ref, snapshot.standard_id) == (
+        "school",
+        "610001",
+        "statutory-2024",
+    )
+    assert (
+        await client.post("/schools/610002/evaluations", {"standard": "statutory-2024"})
+    ).status_code == 403
     assert await EvaluationSnapshot.count() == 1
 
 

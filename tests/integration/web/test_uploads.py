@@ -7,8 +7,8 @@ import json
 import re
 
 import pytest
-
 from leads_data import two_trusts
+
 from workforce.config import get_settings
 from workforce.imports import import_file
 from workforce.imports import routes as upload_routes
@@ -74,7 +74,10 @@ async def test_start_page_offers_every_kind_and_the_templates(client, login_as, 
 
 async def test_check_then_apply_a_staff_file(client, login_as, data):
     account = await login_as("school_lead", school=data.schools["oak"])
-    content = STAFF_HEADER + "OAK-20,,Ms,Dana,Reed,,no,610001,,ta,0.5,2025-09-01\nOAK-1,1234567,Ms,Aisha,Khan,,yes,610001,,senco,1,2023-01-03\n"
+    content = (
+        STAFF_HEADER
+        + "OAK-20,,Ms,Dana,Reed,,no,610001,,ta,0.5,2025-09-01\nOAK-1,1234567,Ms,Aisha,Khan,,yes,610001,,senco,1,2023-01-03\n"
+    )
     response = await upload(client, "staff", content)
     assert response.status_code == 200
     html = response.text
@@ -98,7 +101,10 @@ async def test_check_then_apply_a_staff_file(client, login_as, data):
 
 async def test_row_errors_are_the_same_as_the_command_line_report(client, login_as, data):
     await login_as("hr_lead", trust=data.trusts["a"])
-    content = STAFF_HEADER + "OAK-30,12345,Ms,Ann,Bad,,maybe,610001,,wizard,2,2025-02-30\nOAK-31,,Mr,Al,Good,,no,610002,,ta,1,2025-09-01\n"
+    content = (
+        STAFF_HEADER
+        + "OAK-30,12345,Ms,Ann,Bad,,maybe,610001,,wizard,2,2025-02-30\nOAK-31,,Mr,Al,Good,,no,610002,,ta,1,2025-09-01\n"
+    )
     response = await upload(client, "staff", content)
     assert response.status_code == 422
     html = response.text
@@ -132,7 +138,9 @@ async def test_an_hr_lead_cannot_upload_rows_for_another_trust(client, login_as,
     assert await StaffMember.count().where(StaffMember.staff_ref.like("OAK-4%")) == 0
 
 
-async def test_training_rows_for_people_outside_the_users_schools_look_like_unknown_ids(client, login_as, data):
+async def test_training_rows_for_people_outside_the_users_schools_look_like_unknown_ids(
+    client, login_as, data
+):
     await login_as("hr_lead", trust=data.trusts["a"])
     content = "staff_id,title,date,hours\nOAK-2,Makaton,2026-10-10,2\nBIR-1,Probe,2026-10-10,1\nNOBODY,Probe,2026-10-10,1\n"
     response = await upload(client, "cpd", content)
@@ -145,7 +153,10 @@ async def test_training_rows_for_people_outside_the_users_schools_look_like_unkn
 
 async def test_a_school_lead_cannot_record_trust_posts_or_other_schools(client, login_as, data):
     await login_as("school_lead", school=data.schools["oak"])
-    content = STAFF_HEADER + "OAK-50,,Ms,Jo,Ash,,no,610002,,ta,1,2025-09-01\nOAK-51,,Ms,Jo,Trust,,no,,5001,trust-leader,1,2025-09-01\n"
+    content = (
+        STAFF_HEADER
+        + "OAK-50,,Ms,Jo,Ash,,no,610002,,ta,1,2025-09-01\nOAK-51,,Ms,Jo,Trust,,no,,5001,trust-leader,1,2025-09-01\n"
+    )
     rows = _error_rows((await upload(client, "staff", content)).text)
     assert ("2", "school_urn", "URN 610002 is not one of your schools") in rows
     assert any(r[:2] == ("3", "trust_uid") and "HR lead" in r[2] for r in rows)
@@ -166,13 +177,21 @@ async def test_apply_checks_the_file_again(client, login_as, data):
     response = await upload(client, "staff", content)
     token = _token(response.text)
     # meanwhile someone records that TRN for another person
-    other = StaffMember(staff_ref="ELSEWHERE", first_name="Z", last_name="Z", trn="7777777",
-                        created_at=dt.datetime.now(dt.timezone.utc), updated_at=dt.datetime.now(dt.timezone.utc))
+    other = StaffMember(
+        staff_ref="ELSEWHERE",
+        first_name="Z",
+        last_name="Z",
+        trn="7777777",
+        created_at=dt.datetime.now(dt.timezone.utc),
+        updated_at=dt.datetime.now(dt.timezone.utc),
+    )
     await other.save()
     response = await client.post(f"/uploads/{token}/apply")
     assert response.status_code == 422 and "The file was not applied" in response.text
     rows = _error_rows(response.text)
-    assert rows == [("2", "trn", "TRN 7777777 already belongs to another member of staff; a TRN identifies one person")]
+    assert rows == [
+        ("2", "trn", "TRN 7777777 already belongs to another member of staff; a TRN identifies one person")
+    ]
     assert await StaffMember.count().where(StaffMember.staff_ref == "OAK-60") == 0
     assert _kept_files() == []
 
@@ -197,7 +216,9 @@ async def test_only_the_uploader_may_apply_and_only_for_a_while(client, other_cl
 
 async def test_old_kept_uploads_are_swept_away(client, login_as, data):
     await login_as("school_lead", school=data.schools["oak"])
-    token = _token((await upload(client, "staff", STAFF_HEADER + "OAK-80,,A,B,C,,no,610001,,ta,1,2025-09-01\n")).text)
+    token = _token(
+        (await upload(client, "staff", STAFF_HEADER + "OAK-80,,A,B,C,,no,610001,,ta,1,2025-09-01\n")).text
+    )
     assert upload_routes.uploads_sweep() == 0
     assert upload_routes.uploads_sweep(older_than=dt.timedelta(seconds=-1)) == 1
     assert _kept_files() == [] and (await client.post(f"/uploads/{token}/apply")).status_code == 410
@@ -256,7 +277,9 @@ async def test_a_file_just_over_the_file_limit_inside_the_body_limit(client, log
 
 async def test_upload_without_csrf_token_is_refused(client, login_as, data):
     await login_as("hr_lead", trust=data.trusts["a"])
-    response = await upload(client, "staff", STAFF_HEADER + "OAK-90,,A,B,C,,no,610001,,ta,1,2025-09-01\n", csrf=False)
+    response = await upload(
+        client, "staff", STAFF_HEADER + "OAK-90,,A,B,C,,no,610001,,ta,1,2025-09-01\n", csrf=False
+    )
     assert response.status_code == 403
     assert _kept_files() == []
 
