@@ -271,7 +271,7 @@ async def school_page(request: Request, urn: FromPath[int]) -> Template:
     await require_school(user, urn)
     values, errors, submitted = _choices(request)
     context = _common(values, errors, submitted)
-    context.update(urn=urn, can_certify=user.role in CERTIFICATE_ROLES, can_manage_staff=True)
+    context.update(urn=urn, can_certify=user.role in CERTIFICATE_ROLES)
     if errors:
         school = await School.select(School.name).where(School.urn == urn).first()
         context.update(compliance=None, school_name=school["name"] if school else str(urn))
