@@ -19,6 +19,7 @@ from litestar.static_files import create_static_files_router
 
 import workforce  # noqa: F401  (sets PICCOLO_CONF)
 from workforce.certificates.rendering import renderer_warm
+from workforce.certificates.signing import signing_key_ready
 from workforce.config import get_settings
 from workforce.database import close_pool, engine, open_pool
 from workforce.monitoring.api import openapi_config as monitoring_openapi_config
@@ -124,7 +125,8 @@ def create_app(*, extra_route_handlers: Iterable = ()) -> Litestar:
         request_max_body_size=FORM_MAX_BODY_BYTES,
         state=State({"nav_items": nav_items}),
         openapi_config=monitoring_openapi_config(),  # the JSON API's reference at /schema
-        on_startup=[open_pool, renderer_warm],  # renderer_warm: start the certificate PDF worker
+        # renderer_warm: start the certificate PDF worker; signing_key_ready: no signing key, no start (production)
+        on_startup=[open_pool, renderer_warm, signing_key_ready],
         on_shutdown=[close_pool],
         debug=not settings.is_production and settings.environment == "development",
     )

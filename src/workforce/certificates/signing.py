@@ -145,6 +145,12 @@ def signing_key() -> SigningKey:
         return _cached
 
 
+async def signing_key_ready() -> None:
+    """Load the signing key at app start-up: a production instance with no ``SIGNING_KEY`` (and no key file)
+    refuses to start with a clear ``ConfigError``, instead of failing at the first certificate or check."""
+    signing_key()
+
+
 def reset_signing_key_cache() -> None:
     """Forget the loaded key (tests, and after rotating ``SIGNING_KEY``)."""
     global _cached

@@ -191,3 +191,12 @@ def test_every_certificate_route_is_guarded_or_explicitly_public():
             assert handler.opt.get("public") is True and not handler.guards, paths
         else:
             assert handler.guards and not handler.opt.get("public"), paths
+
+
+def test_the_app_loads_the_signing_key_and_warms_the_renderer_at_start_up():
+    from workforce.app import create_app
+    from workforce.certificates.rendering import renderer_warm
+    from workforce.certificates.signing import signing_key_ready
+
+    hooks = create_app().on_startup
+    assert signing_key_ready in hooks and renderer_warm in hooks

@@ -135,3 +135,28 @@ def test_signing_key_prefers_environment_then_data_dir(monkeypatch, tmp_path):
         assert signing.signing_key().key_id == from_file.key_id  # reused from the file
     finally:
         signing.reset_signing_key_cache()
+
+
+async def test_a_production_instance_without_a_key_refuses_to_start(monkeypatch, tmp_path):
+    from workforce.config import get_settings
+
+    monkeypatch.setenv("WORKFORCE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("WORKFORCE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("SIGNING_KEY", raising=False)
+    get_settings.cache_clear()
+    signing.reset_signing_key_cache()
+    try:
+        with pytest.raises(ConfigError, match="set SIGNING_KEY"):
+            await signing.signing_key_ready()
+        assert not (tmp_path / "signing_key.pem").exists()  # never generated in production
+
+        key = Ed25519PrivateKey.generate()
+        monkeypatch.setenv("SIGNING_KEY", signing.raw_private_key_b64(key))
+        signing.reset_signing_key_cache()
+        await signing.signing_key_ready()
+        assert signing.signing_key().key_id == signing.key_id_of(key.public_key())
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        signing.reset_signing_key_cache()
