@@ -1,6 +1,7 @@
 # SEND Workforce — production image. Runs against DATABASE_URL (PostgreSQL in production).
 #   docker build -t send-workforce .
-#   docker run -e DATABASE_URL=postgresql://user:pass@db:5432/workforce -e SECRET_KEY=... -p 8000:8000 send-workforce
+#   docker run -e DATABASE_URL=postgresql://user:pass@db:5432/workforce -e SECRET_KEY=... -e SIGNING_KEY=... -p 8000:8000 send-workforce
+# SIGNING_KEY (certificate signing, `workforce certificate keygen`) must be set: production never generates one.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

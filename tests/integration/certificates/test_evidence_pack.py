@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+import subprocess
 import zipfile
 
 from certificate_helpers import SCHOOL_FINDINGS, finding, make_snapshot, pdftotext, squash
@@ -33,7 +34,9 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-async def test_the_pack_holds_the_certificate_the_findings_and_checksums(client, login_as, make_school):
+async def test_the_pack_holds_the_certificate_the_findings_and_checksums(
+    client, login_as, make_school, tmp_path
+):
     school = await make_school(name="Brook Primary School")
     findings = [dict(f, urn=school.urn) for f in [*SCHOOL_FINDINGS, FORMULA]]
     snapshot_id = await make_snapshot(findings, scope_ref=str(school.urn))
@@ -94,6 +97,12 @@ async def test_the_pack_holds_the_certificate_the_findings_and_checksums(client,
     listed = {
         name: digest for digest, name in re.findall(r"^([0-9a-f]{64})  (\S+)\r?$", readme, re.MULTILINE)
     }
+    # The checksums work with the usual tool; a changed file fails them.
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    assert sha256sum_check(tmp_path) == 0
+    (tmp_path / "findings.csv").write_bytes(files["findings.csv"].replace(b"gap", b"met"))
+    assert sha256sum_check(tmp_path) == 1
     assert listed == {
         name: hashlib.sha256(data).hexdigest() for name, data in files.items() if name != "README.txt"
     }
@@ -124,3 +133,12 @@ async def test_the_pack_is_the_same_every_time_and_guarded_like_the_certificate(
     assert response.status_code == 200 and response.content == first.content
     assert await InspectorAccessLog.count() == 0  # only inspectors' access is logged
     assert (await client.get("/certificates/SWC-2222-3333-4444/evidence-pack")).status_code == 404
+
+
+def sha256sum_check(folder) -> int:
+    return subprocess.run(
+        ["sha256sum", "--check", "--ignore-missing", "--quiet", "README.txt"],
+        cwd=folder,
+        capture_output=True,
+        check=False,
+    ).returncode
