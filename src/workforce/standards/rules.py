@@ -273,7 +273,7 @@ def _senco_qualification(
     previous = f" (the last attempt was {_ended_on(ended[-1])})" if ended and not enrolments else ""
 
     if as_of > deadline:
-        extra = f" They {enrolled}." if enrolled else ""
+        extra = f" They are {enrolled.removeprefix('is ')}." if enrolled else ""
         return finding(
             GAP, f"{became} and has no passed {needed}{note}; the deadline was {fd(deadline)}.{extra}", deadline
         )

@@ -186,12 +186,17 @@ def _today() -> dt.date:
 
 
 async def trust_school_ids(trust_id: int, *, on: dt.date | None = None) -> set[int]:
-    """Ids of the schools in a trust on a date (membership joined on or before it, not left before it)."""
+    """Ids of the schools in a trust on a date.
+
+    A membership counts from ``joined_on`` (inclusive) until ``left_on``, the first day the school is no longer in
+    the trust (as the GIAS import and the facts queries define it), so on its leaving day a school is in its new
+    trust only.
+    """
     on = on or _today()
     rows = await TrustMembership.select(TrustMembership.school).where(
         (TrustMembership.trust == trust_id)
         & (TrustMembership.joined_on.is_null() | (TrustMembership.joined_on <= on))
-        & (TrustMembership.left_on.is_null() | (TrustMembership.left_on >= on))
+        & (TrustMembership.left_on.is_null() | (TrustMembership.left_on > on))
     )
     return {row["school"] for row in rows}
 

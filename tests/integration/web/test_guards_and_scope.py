@@ -290,3 +290,18 @@ async def test_visible_school_ids(login_as, world):
     assert await visible_school_ids(admin) is None
     teacher = await load_current_user((await login_as("teacher", staff=world["teacher_a1"])).id)
     assert await visible_school_ids(teacher) == set()
+
+
+async def test_a_school_that_moves_trust_is_in_its_new_trust_only_on_the_day_it_moves(make_school, make_trust):
+    """``left_on`` is the first day outside the old trust, as the GIAS import and the engine's facts define it."""
+    moved_on = dt.date(2025, 9, 1)
+    school = await make_school(urn=300001, name="Mover")
+    old = await make_trust(uid="3001", name="Old trust", schools=[])
+    new = await make_trust(uid="3002", name="New trust", schools=[])
+    await make_trust_membership(old, school, joined_on=dt.date(2015, 9, 1), left_on=moved_on)
+    await make_trust_membership(new, school, joined_on=moved_on)
+    day_before = moved_on - dt.timedelta(days=1)
+    assert school.id in await security.trust_school_ids(old.id, on=day_before)
+    assert school.id not in await security.trust_school_ids(new.id, on=day_before)
+    assert school.id not in await security.trust_school_ids(old.id, on=moved_on)
+    assert school.id in await security.trust_school_ids(new.id, on=moved_on)

@@ -118,7 +118,7 @@ def test_deadline_boundaries_the_day_before_of_and_after():
     after = one(run(f, "senco-qualification", as_of=D(2026, 1, 4)))
     assert after.outcome == "gap"
     assert "the deadline was 3 January 2026" in after.reason
-    assert "is enrolled on the NPQ for SENCOs (course started 1 October 2024)" in after.reason
+    assert "They are enrolled on the NPQ for SENCOs (course started 1 October 2024)" in after.reason
 
 
 def test_the_warning_window_starts_180_days_before_the_deadline():
