@@ -297,3 +297,50 @@ def http_client(server: LiveServer, email: str | None = None, password: str = DE
         if email:
             http_sign_in(client, email, password)
         yield client
+
+
+# ---------------------------------------------------------------------------------------- reading the database
+
+
+async def _pg_fetch(url: str, sql: str) -> list[tuple]:
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        return [tuple(row) for row in await connection.fetch(sql)]
+    finally:
+        await connection.close()
+
+
+def db_query(server: LiveServer, sql: str) -> list[tuple]:
+    """Rows of a read-only query on the server's database, from outside the app (portable SQL, no parameters)."""
+    if server.database_url:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, _pg_fetch(server.database_url, sql)).result()
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{server.sqlite_path}?mode=ro", uri=True, timeout=30)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+# ---------------------------------------------------------------------------------------- run summary
+
+SUMMARY_LINES: list[str] = []
+
+
+def summary_line(text: str) -> None:
+    """A result line shown at the end of the pytest run, even when output is captured (load and crash tests)."""
+    SUMMARY_LINES.append(text)
+    print(text)
+
+
+def write_summary(terminalreporter) -> None:
+    """For a conftest's ``pytest_terminal_summary``: print the collected lines once."""
+    if SUMMARY_LINES:
+        terminalreporter.section("results")
+        for line in SUMMARY_LINES:
+            terminalreporter.write_line(line)
+        SUMMARY_LINES.clear()
