@@ -28,6 +28,7 @@ from workforce.database import engine
 from workforce.db import is_postgres
 
 _SQLITE_MAX_VARIABLES = 32_000
+IMPORT_LOCK_KEY = 0x5EDF0001  # PostgreSQL advisory lock held by a writing import until it commits
 _PLACEHOLDER = re.compile(r"\?")
 
 _PG_TYPES: list[tuple[type, str]] = [
@@ -165,7 +166,8 @@ async def import_transaction(*, write: bool):
     """One transaction for a whole import, yielding an ``Sql`` on its connection.
 
     On SQLite a writing import takes the write lock up front (``BEGIN IMMEDIATE``) so that it cannot
-    fail half-way on a lock held by another writer. Called inside a transaction that is already open
+    fail half-way on a lock held by another writer; on PostgreSQL it takes an advisory lock, so writing
+    imports run one at a time there too. Called inside a transaction that is already open
     (the demo seed wraps several imports in one), it works in a savepoint of that transaction, so a
     rejected file still leaves nothing behind.
     """
@@ -189,4 +191,8 @@ async def import_transaction(*, write: bool):
             transaction_type=TransactionType.immediate if write else TransactionType.deferred
         )
     async with transaction as tx:
+        if postgres and write:
+            # One writing import at a time, as BEGIN IMMEDIATE gives on SQLite: otherwise two imports of the
+            # same file both see its rows as new and both insert them (tests/load proves it).
+            await tx.connection.execute("SELECT pg_advisory_xact_lock($1)", IMPORT_LOCK_KEY)
         yield Sql(tx.connection, postgres)
