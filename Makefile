@@ -9,20 +9,21 @@ TEST_POSTGRES_URL ?=
 PYTEST_ARGS ?=
 PYTEST := $(BIN)/python -m pytest
 # Suites that start their own `workforce serve` (browser journeys, load, crash tests): run by their own targets.
-E2E_SUITES := tests/browser tests/durability
+E2E_SUITES := tests/browser tests/load tests/durability
 # axe-core for the accessibility checks, downloaded from npm and checked against its pins by scripts/vendor-axe.
 AXE := tests/browser/vendor/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages run test test-sqlite test-postgres test-browser test-durability audit \
+.PHONY: install system-packages run test test-sqlite test-postgres test-browser test-load test-durability audit \
 	assets lock bench clean help
 
 help:
 	@echo "make run    set up, migrate an SQLite database, load demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole test suite (SQLite; PostgreSQL too when TEST_POSTGRES_URL is set):"
-	@echo "            unit, integration and security tests, browser journeys and accessibility, crash tests, audits"
-	@echo "make test-browser | test-durability | audit   one part of it"
+	@echo "            unit, integration and security tests, browser journeys and accessibility, load and crash"
+	@echo "            tests, dependency audits"
+	@echo "make test-browser | test-load | test-durability | audit   one part of it (docs/testing.md)"
 	@echo "make assets refresh the vendored GOV.UK Frontend and htmx assets from npm"
 	@echo "make lock   re-pin requirements.lock from pyproject.toml"
 
@@ -44,7 +45,7 @@ run: install system-packages
 	$(BIN)/workforce seed logins
 	$(BIN)/workforce serve --host $(HOST) --port $(PORT)
 
-test: install system-packages test-sqlite test-postgres test-browser test-durability audit
+test: install system-packages test-sqlite test-postgres test-browser test-load test-durability audit
 
 # $(call on-postgres,WHAT,PYTEST ARGUMENTS): run on PostgreSQL when TEST_POSTGRES_URL is set (CI must set it).
 define on-postgres
@@ -73,6 +74,9 @@ test-postgres: install
 
 test-browser: install system-packages $(AXE)
 	$(call on-engines,browser journeys and accessibility,tests/browser)
+
+test-load: install
+	$(call on-engines,load test,tests/load)
 
 test-durability: install
 	$(call on-engines,crash and durability tests,tests/durability)
