@@ -75,17 +75,27 @@ def chromium() -> Browser:
         browser.close()
 
 
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
+
+
 def _without_fragment(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(fragment=""))
 
 
 class Journey:
-    """What a test drives the app with; keeps the record of pages seen and pages checked."""
+    """What a test drives the app with; keeps the record of pages seen and pages checked.
 
-    def __init__(self, page: Page, server: LiveServer) -> None:
+    With JavaScript off, axe cannot run in the tab itself: the page's HTML as served (scripts removed, which
+    changes nothing when they could not run anyway) is shown at the same address, with the same CSS and CSP, in a
+    tab with JavaScript on, and checked there.
+    """
+
+    def __init__(self, page: Page, server: LiveServer, *, javascript: bool = True, helper: Page | None = None) -> None:
         self.page = page
         self.server = server
+        self.javascript = javascript
+        self.helper = helper
         self.visited: list[str] = []
         self.checked: set[str] = set()
         self.problems: list[str] = []
@@ -133,10 +143,36 @@ class Journey:
     def check(self) -> None:
         """Check the page as it is now: the page rules every page follows, and axe (WCAG 2.2 AA)."""
         self.page.wait_for_load_state("load")
-        problems = page_problems(self.page.content())
+        html = self.page.content()
+        problems = page_problems(html)
         assert not problems, f"page problems on {self.page.url}: {problems}"
-        assert_accessible(self.page)
+        assert_accessible(self.page if self.javascript else self._as_served(html))
         self.checked.add(_without_fragment(self.page.url))
+
+    def _as_served(self, html: str) -> Page:
+        """The no-JavaScript page, shown for axe in the helper tab (JavaScript on there, for axe only)."""
+        assert self.helper is not None, "a no-JavaScript journey needs a helper tab"
+        url = self.page.url
+        csp = self.server_csp()
+        body = _SCRIPT.sub("", html)
+        self.helper.unroute("**/*")
+        self.helper.route(
+            lambda address: address == url,
+            lambda route: route.fulfill(
+                status=200, body=body, headers={"Content-Type": "text/html", "Content-Security-Policy": csp}
+            ),
+        )
+        self.helper.goto(url)
+        self.helper.wait_for_load_state("load")
+        return self.helper
+
+    def server_csp(self) -> str:
+        if not hasattr(self, "_csp"):
+            import urllib.request
+
+            with urllib.request.urlopen(self.url("/healthz")) as response:  # noqa: S310 - loopback
+                self._csp = response.headers["Content-Security-Policy"]
+        return self._csp
 
     def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> None:
         self.goto("/sign-in")
@@ -161,19 +197,36 @@ class Journey:
 
 
 @pytest.fixture
-def page(chromium: Browser, live_server: LiveServer):
-    context = chromium.new_context(base_url=live_server.base_url, accept_downloads=True, locale="en-GB")
+def javascript() -> bool:
+    """Whether the tab runs JavaScript (a test module may parametrise this fixture to try both)."""
+    return True
+
+
+def _context(chromium: Browser, server: LiveServer, *, javascript: bool = True):
+    context = chromium.new_context(
+        base_url=server.base_url, accept_downloads=True, locale="en-GB", java_script_enabled=javascript
+    )
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def page(chromium: Browser, live_server: LiveServer, javascript: bool):
+    context = _context(chromium, live_server, javascript=javascript)
     tab = context.new_page()
     yield tab
     context.close()
 
 
 @pytest.fixture
-def journey(page: Page, live_server: LiveServer):
-    trip = Journey(page, live_server)
+def journey(page: Page, live_server: LiveServer, chromium: Browser, javascript: bool):
+    helper_context = None if javascript else _context(chromium, live_server)
+    helper = helper_context.new_page() if helper_context else None
+    trip = Journey(page, live_server, javascript=javascript, helper=helper)
     yield trip
+    if helper_context is not None:
+        helper_context.close()
     # Every page the tab showed was checked, and nothing went wrong in the browser on the way.
     assert not trip.problems, "problems in the browser:\n" + "\n".join(trip.problems)
     unchecked = trip.unchecked_pages()
