@@ -296,3 +296,37 @@ def test_evidence_uploads_are_stored_outside_the_web_root_under_random_names(ser
     with http_client(served, ANALYST) as analyst:
         got = analyst.get(f"/cpd-records/{first}/evidence", follow_redirects=False)
         assert got.status_code in (403, 404), got.status_code
+
+
+def test_csv_uploads_are_kept_outside_the_web_root_under_random_names_and_removed_once_applied(served):
+    kept_dir = served.data_dir / "uploads" / "imports"
+    before = _files(kept_dir)
+    content = (
+        "staff_id,record_id,title,provider,date,hours,send,send_area,mandatory_module,evidence_ref,reflection,status\r\n"
+        "RLT0005,SEC-UPLOAD-1,Upload storage check,Trust,2025-10-01,1,yes,general,no,,,self-reported\r\n"
+    ).encode()
+    with http_client(served, HR_LEAD) as client:
+        token = csrf_token(client.get("/uploads").text)
+        preview = client.post(
+            "/uploads",
+            data={"_csrf_token": token, "kind": "cpd"},
+            files={"file": ("../../static/evil <x>.csv", content, "text/csv")},
+        )
+        assert preview.status_code == 200, preview.text[:1000]
+        new = sorted(_files(kept_dir) - before)
+        assert new, "the checked file was not kept for applying"
+        static_root = STATIC_DIR.resolve()
+        for path in new:
+            assert re.fullmatch(r"[A-Za-z0-9_-]{32}(\.[a-z]+)?", path.name), path.name
+            assert "evil" not in path.name
+            assert not path.resolve().is_relative_to(static_root)
+            assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, f"{path} is readable by other users"
+            for url in (f"/static/{path.name}", f"/uploads/{path.name}", f"/uploads/imports/{path.name}"):
+                assert client.get(url).status_code in (400, 404, 405), url
+        kept = [path for path in new if path.read_bytes() == content]
+        assert len(kept) == 1, "the kept file is not the uploaded one"
+
+        apply = re.search(r'action="(/uploads/[A-Za-z0-9_-]{32}/apply)"', preview.text).group(1)
+        applied = client.post(apply, data={"_csrf_token": csrf_token(preview.text)})
+        assert applied.status_code == 200, applied.text[:1000]
+    assert not (set(new) & _files(kept_dir)), "the uploaded file is still kept after it was applied"
