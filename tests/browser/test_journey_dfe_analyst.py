@@ -11,8 +11,6 @@ import csv
 import io
 import re
 
-import pytest
-
 ANALYST = "analyst@demo.example"
 SENCO_MIN = "Minimum SENCO time in any school (FTE)"
 CPD_HOURS = "SEND CPD hours each year for every teacher and TA"
@@ -60,11 +58,6 @@ def test_a_dfe_analyst_runs_a_scenario(journey):
     assert journey.page.locator("#by-region tbody tr").count() >= 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the scenario page offers no CSV download yet (issue 7: CSV downloads of every table); "
-    "expected: a link named '... CSV ...' on the scenario results that downloads the shortfall table",
-)
 def test_a_dfe_analyst_downloads_the_scenario_as_csv(journey):
     rows = run_scenario(journey)
     page = journey.page

@@ -25,6 +25,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from workforce.config import get_settings
+from workforce.csv_export import csv_response
 from workforce.monitoring import charts, figures
 from workforce.monitoring import projection as projection_service
 from workforce.monitoring import scenarios as scenario_service
@@ -480,8 +481,10 @@ def _standard_values(standard_id: str) -> dict[str, str]:
 
 
 @get("/dfe/scenarios", guards=[analyst])
-async def dfe_scenarios(request: Request) -> Template:
-    """Candidate thresholds (a GET form: judging changes nothing) and what they would mean."""
+async def dfe_scenarios(request: Request) -> Template | Response:
+    """Candidate thresholds (a GET form: judging changes nothing) and what they would mean.
+
+    ``format=csv`` downloads the same figures (England and each region, suppressed alike)."""
     from workforce.standards import StandardError
 
     query = request.query_params
@@ -502,6 +505,7 @@ async def dfe_scenarios(request: Request) -> Template:
         "standard_id": standard_id,
         "errors": {},
         "result": None,
+        "csv_href": "",
         "personal_data": False,
     }
     if not submitted:
@@ -518,7 +522,16 @@ async def dfe_scenarios(request: Request) -> Template:
             )
         except StandardError as exc:
             errors[scenario_service.engine_error_field(str(exc))] = str(exc)
-    context.update(errors=errors, result=result)
+    if result is not None and query.get("format") == "csv":
+        return csv_response(
+            filename=f"scenario-{result.standard_id}-{result.as_of.isoformat()}.csv",
+            header=scenario_service.CSV_HEADER,
+            rows=scenario_service.scenario_csv_rows(result),
+        )
+    query_without_format = [(k, v) for k, v in query.multi_items() if k != "format"]
+    context.update(errors=errors, result=result, csv_href="/dfe/scenarios?" + urlencode(
+        [*query_without_format, ("format", "csv")]
+    ))
     return Template(
         template_name="monitoring/scenarios.html",
         context=context,

@@ -132,6 +132,50 @@ class ScenarioResult:
         return json.dumps(self.overrides, sort_keys=True)
 
 
+CSV_HEADER = [
+    "area",
+    "rule",
+    "title",
+    "schools_assessed",
+    "schools_short_now",
+    "schools_short_in_scenario",
+    "trusts_short_now",
+    "trusts_short_in_scenario",
+    "needed_now",
+    "needed_in_scenario",
+    "needed_unit",
+]
+
+
+def scenario_csv_rows(result: ScenarioResult) -> list[list[Any]]:
+    """The scenario's figures for England and each region, one row per area and rule; "c" where suppressed."""
+
+    def cell(value: float | None) -> Any:
+        if value is None:
+            return "c"
+        return round(value, 2) if isinstance(value, float) and not value.is_integer() else int(value)
+
+    rows: list[list[Any]] = []
+    for key, name in [(NATION, "England"), *result.regions]:
+        for base, scen in zip(result.baseline, result.scenario, strict=True):
+            rows.append(
+                [
+                    name,
+                    scen.rule,
+                    scen.title,
+                    cell(scen.value(key, "schools_assessed")),
+                    cell(base.value(key, "schools_short")),
+                    cell(scen.value(key, "schools_short")),
+                    cell(base.value(key, "trusts_short")),
+                    cell(scen.value(key, "trusts_short")),
+                    cell(base.value(key, base.extra_column)),
+                    cell(scen.value(key, scen.extra_column)),
+                    scen.extra_unit,
+                ]
+            )
+    return rows
+
+
 def _rules_subset(standard: Standard) -> Standard:
     return replace(standard, rules=tuple(rule for rule in standard.rules if rule.id in SCENARIO_RULES))
 
