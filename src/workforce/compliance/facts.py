@@ -91,18 +91,29 @@ class _Scope:
             school_filter = "s.status_code <> {} AND (s.scope_group <> {} OR s.opted_in = {})"
             school_params = [CLOSED_STATUS, OUT_OF_SCOPE, True]
         trust_extra = " OR t2.id = {}" if trust_id is not None else ""
-        trust_posts = (
-            " OR (e.school IS NULL AND e.trust IN (SELECT id FROM scope_trust))" if school_urns is None else ""
+        staff_params = [as_of, as_of]
+        # Staff at the schools, and (for a trust or the country) trust-level staff: two halves joined by UNION,
+        # each able to use its own index; one OR across e.school and e.trust made PostgreSQL read every
+        # employment row for a trust's page (1.4 s at national scale, 0.1 s with the UNION).
+        scope_staff = (
+            f"SELECT DISTINCT e.staff AS id FROM employment e WHERE {current} "
+            "AND e.school IN (SELECT id FROM scope_school)"
         )
+        if school_urns is None:
+            scope_staff = (
+                f"SELECT e.staff AS id FROM employment e WHERE {current} AND e.school IN (SELECT id FROM scope_school) "
+                f"UNION SELECT e.staff AS id FROM employment e WHERE {current} AND e.school IS NULL "
+                "AND e.trust IN (SELECT id FROM scope_trust)"
+            )
+            staff_params = [as_of, as_of, as_of, as_of]
         self.cte = (
             f"WITH scope_school AS (SELECT s.id AS id FROM school s WHERE {school_filter}), "
             "scope_trust AS (SELECT t2.id AS id FROM trust t2 WHERE t2.id IN (SELECT tm.trust FROM trust_membership tm "
             "WHERE tm.school IN (SELECT id FROM scope_school) AND (tm.joined_on IS NULL OR tm.joined_on <= {}) "
             f"AND (tm.left_on IS NULL OR tm.left_on > {{}})){trust_extra}), "
-            "scope_staff AS (SELECT DISTINCT e.staff AS id FROM employment e WHERE "
-            f"{current} AND (e.school IN (SELECT id FROM scope_school){trust_posts})) "
+            f"scope_staff AS ({scope_staff}) "
         )
-        self.params = [*school_params, as_of, as_of, *([trust_id] if trust_id is not None else []), as_of, as_of]
+        self.params = [*school_params, as_of, as_of, *([trust_id] if trust_id is not None else []), *staff_params]
 
     async def fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]:
         return await _fetch(self.cte + sql, *self.params, *args)
