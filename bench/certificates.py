@@ -31,6 +31,7 @@ from bench.common import (
     print_machine,
     ratio,
     run_child,
+    save,
     table,
 )
 
@@ -115,6 +116,7 @@ def run(*, engines=ENGINES, scale: float = 0.01, seed: int = 42, count: int = 8)
             if result["kind"] == "certificates":
                 results.append(dict(result, engine=engine))
     report(results)
+    save("certificates", results)
     return results
 
 

@@ -189,6 +189,16 @@ def run_child(
     return results
 
 
+def save(name: str, results: list[dict]) -> Path:
+    """Keep a run's results (var/bench/results/<name>-<time>.json) with the machine they ran on."""
+    folder = BENCH_DIR / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps({"machine": machine(), "results": results}, indent=1, default=str))
+    print(f"  (saved to {path.relative_to(ROOT)})")
+    return path
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:

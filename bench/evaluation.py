@@ -25,6 +25,7 @@ from bench.common import (
     print_machine,
     ratio,
     run_child,
+    save,
     table,
 )
 
@@ -183,6 +184,7 @@ def run(
             result["engine"] = engine
             results.append(result)
     report(results)
+    save("evaluation", results)
     return results
 
 

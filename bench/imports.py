@@ -35,6 +35,7 @@ from bench.common import (
     print_machine,
     ratio,
     run_child,
+    save,
     table,
 )
 
@@ -334,6 +335,7 @@ def run(*, engines=ENGINES, scale: float = 0.01) -> list[dict]:
         for rows in (quarter, full):
             results += [dict(r, engine=engine) for r in run_child("imports", ["--rows", str(rows)], dataset)]
     report(results)
+    save("imports", results)
     return results
 
 

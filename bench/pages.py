@@ -31,12 +31,14 @@ from bench.common import (
     emit,
     ensure_national,
     log,
+    median,
     migrate,
     national_dataset,
     percentile,
     print_machine,
     ratio,
     run_child,
+    save,
     scale_name,
     table,
 )
@@ -140,6 +142,25 @@ async def hr_lead(trust_uid: str) -> None:
         )
 
 
+async def split_costs(urn: int) -> dict:
+    """Where one school's facts come from: the two whole-database national-figures queries vs the rest."""
+    from workforce.compliance.facts import facts_gather, national_figures_gather
+    from workforce.seeding.national import REFERENCE_DATE
+
+    national, school = [], []
+    for _ in range(5):
+        began = time.perf_counter()
+        figures = await national_figures_gather(as_of=REFERENCE_DATE)
+        middle = time.perf_counter()
+        await facts_gather(as_of=REFERENCE_DATE, school_urns=[urn], national=figures)
+        national.append(middle - began)
+        school.append(time.perf_counter() - middle)
+    return {
+        "national_figures_ms": round(median(national) * 1000, 1),
+        "school_facts_ms": round(median(school) * 1000, 1),
+    }
+
+
 async def child_main(args) -> None:
     from workforce.database import close_pool, open_pool
     from workforce.organisations.tables import School
@@ -164,6 +185,7 @@ async def child_main(args) -> None:
             urns=urns,
             schools=await School.count(),
             trust_posts=staff,
+            **await split_costs(urns[0]),
         )
     finally:
         await close_pool()
@@ -177,14 +199,15 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, dataset: Dataset, workers: int):
+    def __init__(self, dataset: Dataset, workers: int, cache_national_figures: bool = False):
         self.dataset = dataset
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         log_path = dataset.data_dir / "server.log"
         self.log = log_path.open("w")
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "bench.serve", "--port", str(self.port), "--workers", str(workers)],
+            [PYTHON, "-m", "bench.serve", "--port", str(self.port), "--workers", str(workers)]
+            + (["--cache-national-figures"] if cache_national_figures else []),
             cwd=ROOT,
             env=dataset.env(),
             stdout=self.log,
@@ -274,6 +297,7 @@ def run(
     requests: int = 400,
     clients: int = 20,
     workers: int = 1,
+    cache_national_figures: bool = False,
 ) -> list[dict]:
     results = []
     for engine in engines:
@@ -291,7 +315,7 @@ def run(
                 "small" if label == "100 schools" else "national",
             ]
             info = next(r for r in run_child("pages", args, dataset) if r["kind"] == "prepared")
-            server = Server(dataset, workers)
+            server = Server(dataset, workers, cache_national_figures)
             try:
                 school_paths = [f"/schools/{urn}" for urn in info["urns"]]
                 for page, paths, count in (
@@ -308,13 +332,18 @@ def run(
                             "schools": info["schools"],
                             "trust_schools": len(info["urns"]),
                             "trust_posts": info["trust_posts"],
+                            "national_figures_ms": info["national_figures_ms"],
+                            "school_facts_ms": info["school_facts_ms"],
                             "workers": workers,
+                            "clients": clients,
+                            "cache_national_figures": cache_national_figures,
                             **figures,
                         }
                     )
             finally:
                 server.stop()
     report(results)
+    save("pages", results)
     return results
 
 
@@ -346,8 +375,10 @@ def report(results: list[dict]) -> None:
             ]
         )
     workers = results[0]["workers"] if results else 1
+    experiment = results and results[0].get("cache_national_figures")
     print(
-        f"\nPage latency, 20 concurrent clients signed in as an HR lead ({workers} server worker(s)); "
+        f"\nPage latency, {results[0]['clients'] if results else 20} concurrent clients signed in as an HR lead "
+        f"({workers} server worker(s){'; EXPERIMENT: national figures cached' if experiment else ''}); "
         "ratio p50 / p99 vs the 100-school database"
     )
     print(
@@ -367,6 +398,12 @@ def report(results: list[dict]) -> None:
             rows,
         )
     )
+    for r in results:
+        if r["page"] == "school":
+            print(
+                f"  {r['engine']}, {r['dataset']}: one school's facts {r['school_facts_ms']} ms, plus the national "
+                f"figures every page gathers (two whole-database queries) {r['national_figures_ms']} ms"
+            )
 
 
 def main(argv=None) -> None:
@@ -382,6 +419,11 @@ def main(argv=None) -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--cache-national-figures",
+        action="store_true",
+        help="experiment: the server keeps the national figures for 5 minutes (see bench/serve.py)",
+    )
     parser.add_argument("--engine", choices=[*ENGINES, "both"], default="both")
     args = parser.parse_args(argv)
     if args.child:
@@ -396,6 +438,7 @@ def main(argv=None) -> None:
         requests=args.requests,
         clients=args.clients,
         workers=args.workers,
+        cache_national_figures=args.cache_national_figures,
     )
 
 
