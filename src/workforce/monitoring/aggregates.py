@@ -545,6 +545,9 @@ def build_report(
     )
 
 
+# Dates figures can be built for (the academic year before the earliest must still be a real date).
+AS_OF_EARLIEST = dt.date(1900, 1, 1)
+AS_OF_LATEST = dt.date(2199, 12, 31)
 REPORT_TTL_SECONDS = 300
 _report_cache: dict[tuple[dt.date, str, int], tuple[float, Report]] = {}
 _report_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # event loop -> lock
@@ -562,6 +565,11 @@ def _report_lock() -> asyncio.Lock:
 def report_cache_clear() -> None:
     """Forget cached reports (tests; or after an import when figures must be fresh at once)."""
     _report_cache.clear()
+
+
+def as_of_in_range(as_of: dt.date | None) -> bool:
+    """Whether figures can be built for ``as_of`` (None: today)."""
+    return as_of is None or AS_OF_EARLIEST <= as_of <= AS_OF_LATEST
 
 
 async def report_get(*, as_of: dt.date | None = None, standard_id: str = DEFAULT_STANDARD) -> Report:

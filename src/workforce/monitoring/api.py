@@ -23,7 +23,16 @@ from litestar.openapi.spec import Components, SecurityScheme, Tag
 from litestar.params import FromPath, QueryParameter
 
 from workforce.monitoring import figures
-from workforce.monitoring.aggregates import DEFAULT_STANDARD, NATION, Report, report_get, trends
+from workforce.monitoring.aggregates import (
+    AS_OF_EARLIEST,
+    AS_OF_LATEST,
+    DEFAULT_STANDARD,
+    NATION,
+    Report,
+    as_of_in_range,
+    report_get,
+    trends,
+)
 from workforce.monitoring.tokens import TOKEN_ROLES, api_token_authenticate
 from workforce.web.security import PUBLIC
 
@@ -157,6 +166,8 @@ RuleQuery = Annotated[
 
 
 async def _report(as_of: dt.date | None, standard: str | None) -> Report:
+    if not as_of_in_range(as_of):
+        raise ValidationException(f"as_of must be a date from {AS_OF_EARLIEST} to {AS_OF_LATEST}")
     return await report_get(as_of=as_of, standard_id=standard or DEFAULT_STANDARD)
 
 
@@ -424,6 +435,8 @@ async def api_projection(as_of: AsOf = None, standard: StandardQuery = None) -> 
     from workforce.standards import StandardError
 
     threshold = get_settings().suppression_threshold
+    if not as_of_in_range(as_of):
+        raise ValidationException(f"as_of must be a date from {AS_OF_EARLIEST} to {AS_OF_LATEST}")
     day = as_of or dt.date.today()
     try:
         rows = await projection_build(as_of=day, standard_id=standard or DEFAULT_STANDARD, threshold=threshold)

@@ -31,11 +31,14 @@ from workforce.monitoring import projection as projection_service
 from workforce.monitoring import scenarios as scenario_service
 from workforce.monitoring import tokens as token_service
 from workforce.monitoring.aggregates import (
+    AS_OF_EARLIEST,
+    AS_OF_LATEST,
     BREAKDOWNS,
     DEFAULT_STANDARD,
     NATION,
     Key,
     Report,
+    as_of_in_range,
     report_get,
     trends,
 )
@@ -187,6 +190,8 @@ def histograms(report: Report, schools: list) -> list[dict]:
 
 
 async def _report(as_of: dt.date | None, standard: str | None) -> Report:
+    if not as_of_in_range(as_of):
+        raise ValidationException(f"as_of must be a date from {AS_OF_EARLIEST} to {AS_OF_LATEST}")
     return await report_get(as_of=as_of, standard_id=standard or DEFAULT_STANDARD)
 
 
@@ -544,6 +549,8 @@ async def dfe_projection(
     as_of: FromQuery[dt.date | None] = None, standard: FromQuery[str | None] = None
 ) -> Template:
     standard_id = standard or DEFAULT_STANDARD
+    if not as_of_in_range(as_of):
+        raise ValidationException(f"as_of must be a date from {AS_OF_EARLIEST} to {AS_OF_LATEST}")
     day = as_of or dt.date.today()
     rows = await projection_service.projection_build(
         as_of=day, standard_id=standard_id, threshold=get_settings().suppression_threshold

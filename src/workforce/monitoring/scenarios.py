@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from workforce.monitoring.aggregates import AS_OF_EARLIEST, AS_OF_LATEST, as_of_in_range
 from workforce.monitoring.suppression import Key, Partition, suppress
 from workforce.standards import Facts, Standard, apply_overrides, evaluate
 from workforce.standards.model import ADVISORY, DUE_SOON, GAP, NOT_APPLICABLE, OUTCOMES, SUBJECT_TRUST
@@ -422,6 +423,9 @@ def scenario_form(raw: Mapping[str, str]) -> tuple[ScenarioParams, dt.date | Non
                 values[spec.name] = dt.date.fromisoformat(text)
             except ValueError:
                 errors[spec.name] = f"Enter {spec.noun} as a real date"
+            else:
+                if not as_of_in_range(values[spec.name]):
+                    errors[spec.name] = f"Enter {spec.noun} from {AS_OF_EARLIEST:%Y} to {AS_OF_LATEST:%Y}"
             continue
         try:
             number = int(text) if spec.kind == "whole" else float(text)
