@@ -75,4 +75,6 @@ def describe(violations: list[dict]) -> str:
 
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
-    assert not violations, f"axe found serious/critical WCAG 2.2 AA problems on {page.url}:\n{describe(violations)}"
+    assert not violations, (
+        f"axe found serious/critical WCAG 2.2 AA problems on {page.url}:\n{describe(violations)}"
+    )

@@ -21,9 +21,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from a11y import assert_accessible
-from playwright.sync_api import Browser, Error as PlaywrightError, Page, sync_playwright
-
 from browser.live_server import DEMO_PASSWORD, LiveServer, dispose_server, make_server
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
 from workforce.seeding.demo import DEMO_PASSWORD as SEEDED_PASSWORD
 from workforce.web.page_check import page_problems
 
@@ -91,7 +92,9 @@ class Journey:
     tab with JavaScript on, and checked there.
     """
 
-    def __init__(self, page: Page, server: LiveServer, *, javascript: bool = True, helper: Page | None = None) -> None:
+    def __init__(
+        self, page: Page, server: LiveServer, *, javascript: bool = True, helper: Page | None = None
+    ) -> None:
         self.page = page
         self.server = server
         self.javascript = javascript
@@ -121,7 +124,9 @@ class Journey:
     def _response(self, response) -> None:
         request = response.request
         if request.resource_type != "document" and response.status >= 400:
-            self.problems.append(f"{request.resource_type} {request.method} {response.url} -> {response.status}")
+            self.problems.append(
+                f"{request.resource_type} {request.method} {response.url} -> {response.status}"
+            )
 
     def _request_failed(self, request) -> None:
         failure = request.failure or ""
@@ -137,7 +142,9 @@ class Journey:
         response = self.page.goto(self.url(path))
         assert response is not None, f"no response for {path}"
         if expect_status is not None:
-            assert response.status == expect_status, f"GET {path} -> {response.status}, expected {expect_status}"
+            assert response.status == expect_status, (
+                f"GET {path} -> {response.status}, expected {expect_status}"
+            )
         self.check()
 
     def check(self) -> None:
@@ -170,7 +177,7 @@ class Journey:
         if not hasattr(self, "_csp"):
             import urllib.request
 
-            with urllib.request.urlopen(self.url("/healthz")) as response:  # noqa: S310 - loopback
+            with urllib.request.urlopen(self.url("/healthz")) as response:
                 self._csp = response.headers["Content-Security-Policy"]
         return self._csp
 

@@ -133,7 +133,8 @@ class LiveServer:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("WORKFORCE_", "TEST_", "PICCOLO_")) and key not in {"DATABASE_URL", "SECRET_KEY"}
+            if not key.startswith(("WORKFORCE_", "TEST_", "PICCOLO_"))
+            and key not in {"DATABASE_URL", "SECRET_KEY"}
         }
         env.update(
             WORKFORCE_ENV=self.environment,
@@ -148,10 +149,11 @@ class LiveServer:
 
     # ------------------------------------------------------------------ commands
 
-    def cli(self, *args: str, input: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:  # noqa: A002
+    def cli(self, *args: str, input: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
         """Run ``workforce ARGS`` against this server's database; raise with its output if it fails."""
         result = subprocess.run(
             [sys.executable, "-m", "workforce.cli", *args],
+            check=False,  # the output goes into the error below
             env=self.env(),
             input=input,
             capture_output=True,
@@ -182,8 +184,16 @@ class LiveServer:
         log.flush()
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "workforce.cli", "serve",
-                "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
+                sys.executable,
+                "-m",
+                "workforce.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
             ],
             env=self.env(),
             stdout=log,
@@ -200,7 +210,7 @@ class LiveServer:
             if self.process is None or self.process.poll() is not None:
                 raise RuntimeError(f"the server exited while starting:\n{self.log_tail()}")
             try:
-                with urllib.request.urlopen(self.url("/healthz"), timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(self.url("/healthz"), timeout=2) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
@@ -241,7 +251,9 @@ class LiveServer:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def make_server(suffix: str, *, environment: str = "test", extra_env: dict[str, str] | None = None) -> LiveServer:
+def make_server(
+    suffix: str, *, environment: str = "test", extra_env: dict[str, str] | None = None
+) -> LiveServer:
     """A server on the run's engine: a new data folder, and on PostgreSQL a new database ``<db>_<suffix>``."""
     data_dir = Path(tempfile.mkdtemp(prefix=f"workforce-{suffix}-"))
     database_url = fresh_postgres_database(suffix) if postgres_base_url() else ""
@@ -284,8 +296,17 @@ def http_sign_in(client, email: str, password: str = DEMO_PASSWORD) -> None:
 
 def create_teacher(server: LiveServer, email: str, staff_ref: str, password: str = DEMO_PASSWORD) -> None:
     """A teacher account for an existing member of staff (``workforce users create``)."""
-    server.cli("users", "create", email, "--role", "teacher", "--staff-id", staff_ref, "--password-stdin",
-               input=password + "\n")
+    server.cli(
+        "users",
+        "create",
+        email,
+        "--role",
+        "teacher",
+        "--staff-id",
+        staff_ref,
+        "--password-stdin",
+        input=password + "\n",
+    )
 
 
 @contextmanager

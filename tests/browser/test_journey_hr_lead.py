@@ -13,6 +13,7 @@ import csv
 import io
 
 from browser.live_server import db_query
+
 from workforce.paths import SEED_DIR
 
 HR_LEAD = "hr.lead@demo.example"
@@ -33,12 +34,37 @@ def staff_csv(rows: list[dict[str, str]]) -> bytes:
 def new_people(*, broken: bool) -> list[dict[str, str]]:
     base = {"qts": "yes", "school_urn": SCHOOL, "fte": "1", "start_date": "2026-09-01", "senior_leader": "no"}
     people = [
-        {**base, "staff_id": "JRNY0001", "trn": "2409991", "title": "Ms", "first_name": "Priya",
-         "last_name": "Journeyman", "email": "priya.journeyman@riverside.example", "role": "teacher"},
-        {**base, "staff_id": "JRNY0002", "trn": "", "title": "Mr", "first_name": "Tom",
-         "last_name": "Journeyman", "email": "tom.journeyman@riverside.example", "role": "ta", "qts": "no"},
-        {**base, "staff_id": "JRNY0003", "trn": "2409992", "title": "Dr", "first_name": "Ada",
-         "last_name": "Journeyman", "email": "ada.journeyman@riverside.example", "role": "teacher"},
+        {
+            **base,
+            "staff_id": "JRNY0001",
+            "trn": "2409991",
+            "title": "Ms",
+            "first_name": "Priya",
+            "last_name": "Journeyman",
+            "email": "priya.journeyman@riverside.example",
+            "role": "teacher",
+        },
+        {
+            **base,
+            "staff_id": "JRNY0002",
+            "trn": "",
+            "title": "Mr",
+            "first_name": "Tom",
+            "last_name": "Journeyman",
+            "email": "tom.journeyman@riverside.example",
+            "role": "ta",
+            "qts": "no",
+        },
+        {
+            **base,
+            "staff_id": "JRNY0003",
+            "trn": "2409992",
+            "title": "Dr",
+            "first_name": "Ada",
+            "last_name": "Journeyman",
+            "email": "ada.journeyman@riverside.example",
+            "role": "teacher",
+        },
     ]
     if broken:
         people[0]["trn"] = "0000000"  # not a TRN
@@ -71,7 +97,11 @@ def test_an_hr_lead_fixes_and_applies_a_staff_file_then_views_the_trust(journey,
         tuple(cell.strip() for cell in row.locator("td").all_inner_texts())
         for row in page.locator("#row-errors tbody tr").all()
     ]
-    assert {(row, column) for row, column, _ in problems} >= {("2", "trn"), ("3", "start_date"), ("4", "role")}, problems
+    assert {(row, column) for row, column, _ in problems} >= {
+        ("2", "trn"),
+        ("3", "start_date"),
+        ("4", "role"),
+    }, problems
     assert page.get_by_role("button", name="Apply the changes").count() == 0
     assert db_query(live_server, "SELECT count(*) FROM staff_member WHERE staff_ref LIKE 'JRNY%'") == [(0,)]
 

@@ -35,7 +35,9 @@ def test_an_inspector_accepts_an_invitation_downloads_and_verifies_a_certificate
     page.wait_for_load_state("load")
     journey.check()
     page.locator("#saved-evaluations").get_by_role("button", name="Issue certificate").first.click()
-    page.wait_for_url(re.compile(r".*/certificates/SWC-"), timeout=120_000)  # the first PDF render takes a while
+    page.wait_for_url(
+        re.compile(r".*/certificates/SWC-"), timeout=120_000
+    )  # the first PDF render takes a while
     journey.check()
     code = CODE.search(page.url).group(0)
 
@@ -61,7 +63,9 @@ def test_an_inspector_accepts_an_invitation_downloads_and_verifies_a_certificate
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state("load")
         journey.check()
-    assert "/inspector-invitations/" in page.url, f"signing in did not lead back to the invitation: {page.url}"
+    assert "/inspector-invitations/" in page.url, (
+        f"signing in did not lead back to the invitation: {page.url}"
+    )
     page.get_by_role("button", name="Accept access").click()
     page.wait_for_load_state("load")
     journey.check()
@@ -76,7 +80,10 @@ def test_an_inspector_accepts_an_invitation_downloads_and_verifies_a_certificate
     assert pdf.startswith(b"%PDF-"), name
     (tmp_path / "certificate.pdf").write_bytes(pdf)
     text = subprocess.run(
-        ["pdftotext", "-layout", str(tmp_path / "certificate.pdf"), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", str(tmp_path / "certificate.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert code in text, "the downloaded PDF does not carry its code"
     verify_urls = re.findall(r"https?://\S+/verify/" + re.escape(code), text.replace("\n", ""))

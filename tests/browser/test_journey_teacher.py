@@ -58,14 +58,18 @@ def test_a_teacher_logs_cpd_with_evidence(journey, javascript, tmp_path):
     page.get_by_label("Communication and interaction").check()
     page.get_by_label("This was part of the mandatory SEND training").check()
     page.get_by_label("Evidence file (optional)").set_input_files(str(evidence))
-    page.get_by_label("Reflection on impact (optional)").fill("Calmer transitions for two pupils with EHC plans.")
+    page.get_by_label("Reflection on impact (optional)").fill(
+        "Calmer transitions for two pupils with EHC plans."
+    )
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r".*/my-cpd/\d+\?done=created$"))
     journey.check()
     record_id = int(re.search(r"/my-cpd/(\d+)", page.url).group(1))
     assert title in page.locator("main").inner_text()
 
-    name, content = journey.download(lambda: page.get_by_role("link", name=re.compile("evidence", re.I)).first.click())
+    name, content = journey.download(
+        lambda: page.get_by_role("link", name=re.compile("evidence", re.IGNORECASE)).first.click()
+    )
     assert content == EVIDENCE, f"the evidence file {name} came back changed"
 
     journey.goto("/my-cpd")

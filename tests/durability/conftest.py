@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser.live_server import write_summary
 
 

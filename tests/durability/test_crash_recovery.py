@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-
 from browser.live_server import (
     create_teacher,
     csrf_token,
@@ -78,8 +77,12 @@ def _write_until_killed(writer: Writer, round_no: int, stop: threading.Event, le
         files = {"evidence_file": (f"evidence-{n}.pdf", PDF, "application/pdf")} if n % 2 else None
         data = {
             "_csrf_token": writer.token,
-            "activity_date-day": "1", "activity_date-month": "10", "activity_date-year": "2025",
-            "title": title, "hours": "1", "send_area": "general",
+            "activity_date-day": "1",
+            "activity_date-month": "10",
+            "activity_date-year": "2025",
+            "title": title,
+            "hours": "1",
+            "send_area": "general",
         }
         try:
             response = writer.client.post("/my-cpd/new", data=data, files=files, follow_redirects=False)

@@ -17,19 +17,25 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from browser.live_server import LiveServer
+
 from workforce.db import WorkforceSQLiteEngine
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "workforce"
 
 # path relative to src/workforce, enclosing function -> why it is (still) a deferred transaction on SQLite.
 KNOWN_DEFERRED: dict[tuple[str, str], str] = {
-    ("certificates/inspectors.py", "inspector_grant_create"): "reported: reads the grant, then writes it and its audit",
+    (
+        "certificates/inspectors.py",
+        "inspector_grant_create",
+    ): "reported: reads the grant, then writes it and its audit",
     ("certificates/inspectors.py", "inspector_grant_revoke"): "reported: reads the grant, then updates it",
     ("certificates/services.py", "certificate_issue"): "reported: reads snapshot and codes, then inserts",
     ("certificates/services.py", "certificate_revoke"): "reported: reads the certificate, then updates it",
-    ("organisations/services.py", "trust_membership_move"): "reported: reads memberships, then updates/inserts",
+    (
+        "organisations/services.py",
+        "trust_membership_move",
+    ): "reported: reads memberships, then updates/inserts",
     ("database.py", "truncate_all"): "tests and `seed --reset` only; starts with a write (DELETE)",
 }
 
@@ -89,13 +95,21 @@ def deferred_transactions(source: str) -> list[tuple[str, int]]:
             parents[child] = parent
     found = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "transaction"):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "transaction"
+        ):
             continue
         if any(k.arg == "transaction_type" for k in node.keywords) or node.args:
             continue
         child, ancestor, function, postgres_branch = node, parents.get(node), "<module>", False
         while ancestor is not None:
-            if isinstance(ancestor, ast.If) and _mentions_is_postgres(ancestor.test) and child in ancestor.body:
+            if (
+                isinstance(ancestor, ast.If)
+                and _mentions_is_postgres(ancestor.test)
+                and child in ancestor.body
+            ):
                 postgres_branch = True
             if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and function == "<module>":
                 function = ancestor.name
@@ -106,7 +120,7 @@ def deferred_transactions(source: str) -> list[tuple[str, int]]:
 
 
 def test_the_scan_finds_deferred_transactions_and_accepts_immediate_ones():
-    source = '''
+    source = """
 async def reads_then_writes():
     async with db.transaction():
         pass
@@ -122,7 +136,7 @@ def else_branch_is_not_postgres():
         pass
     else:
         return db.transaction()
-'''
+"""
     assert deferred_transactions(source) == [("reads_then_writes", 3), ("else_branch_is_not_postgres", 16)]
 
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-
 from browser.live_server import (
     create_teacher,
     csrf_token,
@@ -35,6 +34,7 @@ from browser.live_server import (
     make_server,
     summary_line,
 )
+
 from workforce.paths import SEED_DIR
 
 TEACHERS = int(os.environ.get("LOAD_TEACHERS", "8"))
@@ -83,11 +83,39 @@ class Tally:
 def _cpd_file(refs: list[str], staff: list[str]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["staff_id", "record_id", "title", "provider", "date", "hours", "send", "send_area",
-                     "mandatory_module", "evidence_ref", "reflection", "status"])
+    writer.writerow(
+        [
+            "staff_id",
+            "record_id",
+            "title",
+            "provider",
+            "date",
+            "hours",
+            "send",
+            "send_area",
+            "mandatory_module",
+            "evidence_ref",
+            "reflection",
+            "status",
+        ]
+    )
     for i, ref in enumerate(refs):
-        writer.writerow([staff[i % len(staff)], ref, f"Imported {ref}", "Load test", "2025-10-06", "1.5", "yes",
-                         "general", "no", "", "", "self-reported"])
+        writer.writerow(
+            [
+                staff[i % len(staff)],
+                ref,
+                f"Imported {ref}",
+                "Load test",
+                "2025-10-06",
+                "1.5",
+                "yes",
+                "general",
+                "no",
+                "",
+                "",
+                "self-reported",
+            ]
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -101,12 +129,23 @@ def _teacher(base_url: str, email: str, number: int, deadline: float, tally: Tal
                     tally.unfinished += CPD_PER_TEACHER - n + 1
                 return
             title = f"load t{number} n{n}"
-            files = {"evidence_file": (f"certificate-{n}.pdf", PDF, "application/pdf")} if n % 3 == 0 else None
-            data = {"_csrf_token": token, "activity_date-day": "6", "activity_date-month": "10",
-                    "activity_date-year": "2025", "title": title, "hours": "1", "send_area": "general"}
+            files = (
+                {"evidence_file": (f"certificate-{n}.pdf", PDF, "application/pdf")} if n % 3 == 0 else None
+            )
+            data = {
+                "_csrf_token": token,
+                "activity_date-day": "6",
+                "activity_date-month": "10",
+                "activity_date-year": "2025",
+                "title": title,
+                "hours": "1",
+                "send_area": "general",
+            }
             try:
                 response = tally.timed(
-                    lambda: client.post("/my-cpd/new", data=data, files=files, follow_redirects=False)
+                    lambda data=data, files=files: client.post(
+                        "/my-cpd/new", data=data, files=files, follow_redirects=False
+                    )
                 )
             except httpx.HTTPError as exc:
                 tally.error(f"{title}: {exc!r}")
@@ -119,12 +158,18 @@ def _teacher(base_url: str, email: str, number: int, deadline: float, tally: Tal
                 tally.error(f"{title}: {response.status_code}")
 
 
-def _check_file(client: httpx.Client, email: str, name: str, content: bytes, tally: Tally) -> tuple[str, str] | None:
+def _check_file(
+    client: httpx.Client, email: str, name: str, content: bytes, tally: Tally
+) -> tuple[str, str] | None:
     """Upload a file for checking; the apply URL and its form's CSRF token, or None (an error is recorded)."""
     token = csrf_token(tally.timed(lambda: client.get("/uploads")).text)
-    preview = tally.timed(lambda: client.post(
-        "/uploads", data={"_csrf_token": token, "kind": "cpd"}, files={"file": (name, content, "text/csv")},
-    ))
+    preview = tally.timed(
+        lambda: client.post(
+            "/uploads",
+            data={"_csrf_token": token, "kind": "cpd"},
+            files={"file": (name, content, "text/csv")},
+        )
+    )
     action = re.search(r'action="(/uploads/[A-Za-z0-9_-]{32}/apply)"', preview.text)
     if preview.status_code != 200 or not action:
         tally.error(f"{email} {name}: check answered {preview.status_code}")
@@ -132,7 +177,9 @@ def _check_file(client: httpx.Client, email: str, name: str, content: bytes, tal
     return action.group(1), csrf_token(preview.text)
 
 
-def _apply(client: httpx.Client, email: str, name: str, checked: tuple[str, str], refs: list[str], tally: Tally):
+def _apply(
+    client: httpx.Client, email: str, name: str, checked: tuple[str, str], refs: list[str], tally: Tally
+):
     url, token = checked
     applied = tally.timed(lambda: client.post(url, data={"_csrf_token": token}))
     if applied.status_code == 200:
@@ -142,8 +189,15 @@ def _apply(client: httpx.Client, email: str, name: str, checked: tuple[str, str]
         tally.error(f"{email} {name}: apply answered {applied.status_code}")
 
 
-def _importer(base_url: str, email: str, shared, own_files, start_together: threading.Barrier, deadline: float,
-              tally: Tally) -> None:
+def _importer(
+    base_url: str,
+    email: str,
+    shared,
+    own_files,
+    start_together: threading.Barrier,
+    deadline: float,
+    tally: Tally,
+) -> None:
     """Check the shared file, apply it at the same moment as the other importers, then check and apply our own."""
     with httpx.Client(base_url=base_url, timeout=300) as client:
         try:
@@ -182,8 +236,17 @@ def load_server():
         for t in range(TEACHERS):
             create_teacher(server, f"load.teacher{t}@demo.example", teachers[t])
         for i in range(1, IMPORTERS):
-            server.cli("users", "create", f"load.hr{i}@demo.example", "--role", "hr_lead", "--trust", TRUST,
-                       "--password-stdin", input="demo-password-2026\n")
+            server.cli(
+                "users",
+                "create",
+                f"load.hr{i}@demo.example",
+                "--role",
+                "hr_lead",
+                "--trust",
+                TRUST,
+                "--password-stdin",
+                input="demo-password-2026\n",
+            )
         server.start()
         yield server
     finally:
@@ -208,7 +271,9 @@ def test_concurrent_cpd_writes_and_imports_lose_and_duplicate_nothing(load_serve
     deadline = time.monotonic() + DEADLINE
     start_together = threading.Barrier(IMPORTERS)
     threads = [
-        threading.Thread(target=_teacher, args=(server.base_url, f"load.teacher{t}@demo.example", t, deadline, tally))
+        threading.Thread(
+            target=_teacher, args=(server.base_url, f"load.teacher{t}@demo.example", t, deadline, tally)
+        )
         for t in range(TEACHERS)
     ] + [
         threading.Thread(
@@ -229,13 +294,19 @@ def test_concurrent_cpd_writes_and_imports_lose_and_duplicate_nothing(load_serve
     form_rows = db_query(server, "SELECT id, title FROM cpd_record WHERE title LIKE 'load t%'")
     form_counts = Counter(title for _, title in form_rows)
     form_ids = {title: record_id for record_id, title in form_rows}
-    import_counts = Counter(ref for (ref,) in db_query(
-        server, "SELECT record_ref FROM cpd_record WHERE record_ref LIKE 'LOAD-%'"
-    ))
-    expected_refs = set(shared_refs) | {ref for files in importer_files for _, _, refs in files for ref in refs}
-    lost = sorted(set(tally.acknowledged) - set(form_counts)) + sorted(tally.applied_refs - set(import_counts))
+    import_counts = Counter(
+        ref for (ref,) in db_query(server, "SELECT record_ref FROM cpd_record WHERE record_ref LIKE 'LOAD-%'")
+    )
+    expected_refs = set(shared_refs) | {
+        ref for files in importer_files for _, _, refs in files for ref in refs
+    }
+    lost = sorted(set(tally.acknowledged) - set(form_counts)) + sorted(
+        tally.applied_refs - set(import_counts)
+    )
     duplicated = sorted(k for k, n in (form_counts + import_counts).items() if n > 1)
-    unexpected = sorted(set(form_counts) - set(tally.acknowledged)) + sorted(set(import_counts) - expected_refs)
+    unexpected = sorted(set(form_counts) - set(tally.acknowledged)) + sorted(
+        set(import_counts) - expected_refs
+    )
     wrong_id = sorted(t for t, i in tally.acknowledged.items() if form_ids.get(t, i) != i)
     not_applied = sorted(expected_refs - tally.applied_refs)
     latencies = sorted(tally.latencies)

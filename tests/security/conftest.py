@@ -8,9 +8,8 @@ from __future__ import annotations
 import base64
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from browser.live_server import dispose_server, make_server
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 def _served(suffix: str, environment: str, extra_env: dict[str, str] | None = None):
@@ -35,4 +34,3 @@ def served_production():
     # Production never generates a signing key by itself: it is configured, as an operator would.
     key = base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
     yield from _served("security_prod", "production", {"SIGNING_KEY": key})
-

@@ -14,7 +14,6 @@ import io
 import re
 
 import pytest
-
 from browser.live_server import csrf_token, http_client
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,7 +44,11 @@ def unsafe_cells(content: bytes) -> list[str]:
 
 
 def test_the_cell_checker_can_fail():
-    assert unsafe_cells(b'name,n\r\n"=HYPERLINK(""x"")",-1.5\r\n+1+1,@x\r\n') == ['=HYPERLINK("x")', "+1+1", "@x"]
+    assert unsafe_cells(b'name,n\r\n"=HYPERLINK(""x"")",-1.5\r\n+1+1,@x\r\n') == [
+        '=HYPERLINK("x")',
+        "+1+1",
+        "@x",
+    ]
     assert unsafe_cells(b"name\r\n'=HYPERLINK(1)\r\n-2\r\n") == []
 
 
@@ -59,9 +62,17 @@ def hostile_data(served):
     header = (SEED_DIR / "demo" / "staff.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     staff = dict.fromkeys(header, "")
     staff.update(
-        staff_id="EVIL0001", title="+Dr", first_name=HOSTILE_FIRST_NAME, last_name=HOSTILE_LAST_NAME,
-        email="evil.person@riverside.example", qts="no", school_urn=HILLCREST, role="ta", fte="1",
-        start_date="2024-09-01", senior_leader="no",
+        staff_id="EVIL0001",
+        title="+Dr",
+        first_name=HOSTILE_FIRST_NAME,
+        last_name=HOSTILE_LAST_NAME,
+        email="evil.person@riverside.example",
+        qts="no",
+        school_urn=HILLCREST,
+        role="ta",
+        fte="1",
+        start_date="2024-09-01",
+        senior_leader="no",
     )
     with (folder / "staff.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, header)
@@ -125,9 +136,15 @@ def test_my_cpd_export_neutralises_formulas_typed_into_the_form(hostile_data):
             "/my-cpd/new",
             data={
                 "_csrf_token": token,
-                "activity_date-day": "2", "activity_date-month": "10", "activity_date-year": "2025",
-                "title": HOSTILE_CPD_TITLE, "provider": HOSTILE_PROVIDER, "hours": "1.5", "send_area": "general",
-                "evidence_ref": HOSTILE_REFERENCE, "reflection": HOSTILE_REFLECTION,
+                "activity_date-day": "2",
+                "activity_date-month": "10",
+                "activity_date-year": "2025",
+                "title": HOSTILE_CPD_TITLE,
+                "provider": HOSTILE_PROVIDER,
+                "hours": "1.5",
+                "send_area": "general",
+                "evidence_ref": HOSTILE_REFERENCE,
+                "reflection": HOSTILE_REFLECTION,
             },
             follow_redirects=False,
         )

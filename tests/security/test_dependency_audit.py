@@ -74,7 +74,10 @@ def test_the_fallback_audit_fails_on_a_vulnerable_or_unauditable_pin():
 
 
 def test_a_deprecated_npm_release_is_reported():
-    metas = {"https://registry.npmjs.org/a/1.0.0": {}, "https://registry.npmjs.org/b/2.0.0": {"deprecated": "CVE"}}
+    metas = {
+        "https://registry.npmjs.org/a/1.0.0": {},
+        "https://registry.npmjs.org/b/2.0.0": {"deprecated": "CVE"},
+    }
     found = audit.npm_deprecations({"a": "1.0.0", "b": "2.0.0"}, fetch=lambda url: metas[url])
     assert found == ["b@2.0.0: deprecated on npm: CVE"]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from browser.live_server import LiveServer, csrf_token, http_client
+
 from workforce.paths import STATIC_DIR, TEMPLATES_DIR
 from workforce.web.sessions import SESSION_COOKIE
 
@@ -111,8 +111,12 @@ def assert_page_keeps_its_policy(html: str, directives: dict[str, list[str]], wh
     allowed = set(directives.get("script-src", []))
     for script in parts.inline_scripts:
         digest = "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
-        assert digest in allowed, f"{where}: inline script not allowed by the CSP (its hash {digest}): {script[:80]}"
-    assert not parts.style_attributes, f"{where}: style attributes the CSP blocks: {parts.style_attributes[:3]}"
+        assert digest in allowed, (
+            f"{where}: inline script not allowed by the CSP (its hash {digest}): {script[:80]}"
+        )
+    assert not parts.style_attributes, (
+        f"{where}: style attributes the CSP blocks: {parts.style_attributes[:3]}"
+    )
     assert not parts.handlers, f"{where}: inline event handlers the CSP blocks: {parts.handlers[:3]}"
 
 
@@ -123,7 +127,11 @@ def check_response(response: httpx.Response, *, production: bool) -> None:
     directives = assert_own_assets_only(headers.get("content-security-policy", ""))
     assert headers.get("x-frame-options") == "DENY", where
     assert headers.get("x-content-type-options") == "nosniff", where
-    assert headers.get("referrer-policy") in ("same-origin", "no-referrer", "strict-origin-when-cross-origin"), where
+    assert headers.get("referrer-policy") in (
+        "same-origin",
+        "no-referrer",
+        "strict-origin-when-cross-origin",
+    ), where
     assert "server" not in headers, f"{where}: the server announces itself: {headers.get('server')}"
     hsts = headers.get("strict-transport-security")
     if production:
@@ -159,7 +167,12 @@ def sign_in_responses(server: LiveServer, email: str) -> tuple[httpx.Response, h
         csrf_cookie = set_cookies(page)[CSRF_COOKIE].split(";", 1)[0]
         posted = client.post(
             "/sign-in",
-            data={"email": email, "password": "demo-password-2026", "next": "/", "_csrf_token": csrf_token(page.text)},
+            data={
+                "email": email,
+                "password": "demo-password-2026",
+                "next": "/",
+                "_csrf_token": csrf_token(page.text),
+            },
             headers={"Cookie": csrf_cookie},
             follow_redirects=False,
         )
@@ -214,7 +227,10 @@ def test_session_and_csrf_cookies_are_httponly_samesite_and_secure_in_production
     server = request.getfixturevalue("served_production" if production else "served")
     page, posted = sign_in_responses(server, TEACHER)
     assert posted.status_code == 303, posted.text[:500]
-    cookies = {CSRF_COOKIE: set_cookies(page)[CSRF_COOKIE], SESSION_COOKIE: set_cookies(posted)[SESSION_COOKIE]}
+    cookies = {
+        CSRF_COOKIE: set_cookies(page)[CSRF_COOKIE],
+        SESSION_COOKIE: set_cookies(posted)[SESSION_COOKIE],
+    }
     for name, header in cookies.items():
         attributes = cookie_attributes(header)
         assert "httponly" in attributes, f"{name} is readable by scripts: {header}"
@@ -276,8 +292,13 @@ def test_evidence_uploads_are_stored_outside_the_web_root_under_random_names(ser
             assert not real.is_relative_to(static_root) and not real.is_relative_to(templates_root), real
             assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, f"{path} is readable by other users"
             assert path.read_bytes() == MINIMAL_PDF
-            for url in (f"/static/{path.name}", f"/uploads/{path.name}", f"/uploads/evidence/{path.name}",
-                        f"/static/../uploads/evidence/{path.name}", f"/static/%2e%2e/uploads/evidence/{path.name}"):
+            for url in (
+                f"/static/{path.name}",
+                f"/uploads/{path.name}",
+                f"/uploads/evidence/{path.name}",
+                f"/static/../uploads/evidence/{path.name}",
+                f"/static/%2e%2e/uploads/evidence/{path.name}",
+            ):
                 got = client.get(url)
                 assert got.status_code in (400, 404), f"{url} answered {got.status_code}"
                 assert got.content != MINIMAL_PDF
@@ -302,9 +323,9 @@ def test_csv_uploads_are_kept_outside_the_web_root_under_random_names_and_remove
     kept_dir = served.data_dir / "uploads" / "imports"
     before = _files(kept_dir)
     content = (
-        "staff_id,record_id,title,provider,date,hours,send,send_area,mandatory_module,evidence_ref,reflection,status\r\n"
-        "RLT0005,SEC-UPLOAD-1,Upload storage check,Trust,2025-10-01,1,yes,general,no,,,self-reported\r\n"
-    ).encode()
+        b"staff_id,record_id,title,provider,date,hours,send,send_area,mandatory_module,evidence_ref,reflection,status\r\n"
+        b"RLT0005,SEC-UPLOAD-1,Upload storage check,Trust,2025-10-01,1,yes,general,no,,,self-reported\r\n"
+    )
     with http_client(served, HR_LEAD) as client:
         token = csrf_token(client.get("/uploads").text)
         preview = client.post(
