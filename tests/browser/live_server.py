@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -263,9 +264,12 @@ def make_server(
 
 
 def dispose_server(server: LiveServer) -> None:
+    """Stop the server and remove its database and data folder (WORKFORCE_KEEP_TEST_DATA=1 keeps the folder)."""
     server.stop()
     if server.database_url:
         drop_postgres_database(server.database_url)
+    if os.environ.get("WORKFORCE_KEEP_TEST_DATA") != "1":
+        shutil.rmtree(server.data_dir, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------- HTTP as a browser would

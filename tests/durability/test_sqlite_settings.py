@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import sqlite3
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -40,9 +39,9 @@ KNOWN_DEFERRED: dict[tuple[str, str], str] = {
 }
 
 
-def test_connections_use_full_sync_and_a_busy_timeout():
+def test_connections_use_full_sync_and_a_busy_timeout(tmp_path):
     async def pragmas():
-        engine = WorkforceSQLiteEngine(path=str(Path(tempfile.mkdtemp()) / "probe.sqlite"))
+        engine = WorkforceSQLiteEngine(path=str(tmp_path / "probe.sqlite"))
         connection = await engine.get_connection()
         try:
             values = []
@@ -62,8 +61,8 @@ def test_connections_use_full_sync_and_a_busy_timeout():
     assert busy >= 5000, f"busy timeout {busy} ms is too short for a writer to wait its turn"
 
 
-def test_the_migrated_database_file_is_in_wal_mode():
-    server = LiveServer(data_dir=Path(tempfile.mkdtemp(prefix="workforce-wal-")))
+def test_the_migrated_database_file_is_in_wal_mode(tmp_path):
+    server = LiveServer(data_dir=tmp_path)
     server.cli("migrate")
     connection = sqlite3.connect(server.sqlite_path)
     try:
