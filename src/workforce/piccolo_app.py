@@ -9,7 +9,7 @@ from workforce.certificates.tables import (
     InspectorGrant,
     VerificationLog,
 )
-from workforce.compliance.tables import EvaluationSnapshot, SnapshotFinding
+from workforce.compliance.tables import EvaluationSnapshot, NationalFiguresSummary, SnapshotFinding
 from workforce.monitoring.tables import ApiToken
 from workforce.organisations.tables import LocalAuthority, Region, School, Trust, TrustMembership
 from workforce.paths import MIGRATIONS_DIR
@@ -41,6 +41,7 @@ TABLES = [
     Placement,
     EvaluationSnapshot,
     SnapshotFinding,
+    NationalFiguresSummary,
     WebSession,
     LoginAttempt,
     PasswordResetToken,

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from workforce.compliance.facts import facts_gather
+from workforce.compliance.national import national_figures
 from workforce.standards import (
     ADVISORY,
     DUE_SOON,
@@ -254,7 +255,9 @@ async def _evaluate(
     *, standard_id: str, as_of: dt.date, school_urns: list[int] | None = None, trust_uid: str | None = None
 ) -> tuple[Standard, Facts, list[Finding]]:
     standard = load_standard(standard_id)
-    facts = await facts_gather(as_of=as_of, school_urns=school_urns, trust_uid=trust_uid)
+    facts = await facts_gather(
+        as_of=as_of, school_urns=school_urns, trust_uid=trust_uid, national=await national_figures(as_of=as_of)
+    )
     return standard, facts, evaluate(standard, facts, as_of)
 
 

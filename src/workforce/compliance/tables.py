@@ -30,3 +30,12 @@ class SnapshotFinding(Table, tablename="snapshot_finding"):
     due = Date(null=True, default=None)
     reason = Text()
     metrics = JSON(null=True, default=None)  # figures behind a ratio finding (FTE, pupils, thresholds)
+
+
+class NationalFiguresSummary(Table, tablename="national_figures_summary"):
+    """The national staffing figures (pupils and FTE per scope group, phase and role) for one as-of date,
+    kept so a school's page reads one row instead of aggregating every employment in the country."""
+
+    as_of = Date(unique=True)
+    figures = JSON()  # {"pupils": [[scope_group, phase, schools, pupils], ...], "fte": [[..., role, fte], ...]}
+    computed_at = Timestamptz(index=True)

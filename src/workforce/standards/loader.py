@@ -263,7 +263,17 @@ def load_standard(standard_id: str, directory: Path | None = None) -> Standard:
     if not isinstance(standard_id, str) or not ID_PATTERN.match(standard_id) or not (folder / f"{standard_id}.toml").is_file():
         available = ", ".join(standard_ids(directory)) or "none"
         raise UnknownStandardError(f"unknown standard {standard_id!r} (available: {available})")
-    return load_standard_file(folder / f"{standard_id}.toml")
+    # Parsed once per version of the folder's files (a page reads the standard on every request; Standard
+    # objects are frozen, so one instance can be shared). Editing any file in the folder reloads it.
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.toml")))
+    key = (str(folder.resolve()), standard_id)
+    cached = _LOADED.get(key)
+    if cached is None or cached[0] != stamp:
+        cached = _LOADED[key] = (stamp, load_standard_file(folder / f"{standard_id}.toml"))
+    return cached[1]
+
+
+_LOADED: dict[tuple[str, str], tuple[tuple, Standard]] = {}
 
 
 def parse_override_assignments(assignments: list[str]) -> dict[str, str]:

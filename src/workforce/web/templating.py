@@ -34,6 +34,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
+from workforce.config import get_settings
 from workforce.paths import STATIC_DIR, TEMPLATES_DIR
 from workforce.web.navigation import NavItem, nav_for
 from workforce.web.security import current_user
@@ -77,7 +78,7 @@ class WorkforceUndefined(ChainableUndefined):
 
     __slots__ = ("_lenient",)
 
-    def __init__(self, hint=None, obj=missing, name=None, exc=UndefinedError) -> None:  # noqa: ANN001
+    def __init__(self, hint=None, obj=missing, name=None, exc=UndefinedError) -> None:
         super().__init__(hint=hint, obj=obj, name=name, exc=exc)
         # ``caller`` is undefined in a macro that was not given a {% call %} body: GOV.UK macros test it.
         self._lenient = name == "caller" or _created_in_govuk_macro()
@@ -168,6 +169,8 @@ def make_environment(nav_items: list[NavItem] | None = None) -> Environment:
         ),
         autoescape=select_autoescape(enabled_extensions=("html", "xml", "svg"), default_for_string=True),
         undefined=WorkforceUndefined,
+        # Re-reading templates from disk when they change costs a stat per template per page: development only.
+        auto_reload=get_settings().environment == "development",
     )
     items = list(nav_items or [])
     env.globals.update(
