@@ -29,6 +29,8 @@ from workforce.imports.records import (
     school_ids,
     trust_ids,
 )
+from workforce.imports.seen import Seen, SeenKeys
+from workforce.imports.sql import CreateAudit
 from workforce.imports.vocabulary import ROLES, SENSORY_CLASS_ALIASES, SENSORY_CLASSES
 from workforce.people.tables import Employment, SencoExemption, StaffMember
 from workforce.people.validation import InvalidTRN, normalise_trn
@@ -36,6 +38,33 @@ from workforce.people.validation import InvalidTRN, normalise_trn
 EXEMPTION_CUTOFF = dt.date(2009, 9, 1)
 
 PERSON_DEFAULTS = {"trn": None, "title": "", "email": None, "qts": False}
+# Columns of bulk-created rows, and the fields of their audit entries (in the order the entries list them).
+PERSON_COLUMNS = (
+    "staff_ref",
+    "trn",
+    "title",
+    "first_name",
+    "last_name",
+    "email",
+    "qts",
+    "created_at",
+    "updated_at",
+)
+PERSON_AUDIT_FIELDS = ("staff_ref", "trn", "title", "email", "qts", "first_name", "last_name")
+EMPLOYMENT_AUDIT_FIELDS = (
+    "staff",
+    "school",
+    "trust",
+    "role",
+    "start_date",
+    "fte",
+    "end_date",
+    "senior_leader",
+    "senco_fte",
+    "sensory_class",
+    "sensory_class_since",
+)
+EMPLOYMENT_COLUMNS = (*EMPLOYMENT_AUDIT_FIELDS, "updated_at")
 EMPLOYMENT_DEFAULTS = {
     "fte": 1.0,
     "end_date": None,
@@ -51,6 +80,7 @@ class StaffRow:
     row: int
     staff_ref: str
     person: dict
+    signature: int  # hash of the person's details (and exemption): the same on every row of one person
     first: bool  # the first row for this staff id in the file: it creates/updates the person
     exemption: dict | None
     urn: int | None
@@ -84,12 +114,24 @@ class StaffImporter(Importer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people: dict[str, tuple[int, int]] = {}  # staff id -> (first row, hash of the person's details)
-        self.trns: dict[str, tuple[str, int]] = {}  # TRN -> (staff id, row)
-        self.employments: dict[tuple, int] = {}  # employment key -> row
+        # The rules that span the file (one set of personal details per staff id, one staff id per TRN, each
+        # employment once) need the keys met on earlier rows: they are kept in the database, in a temporary
+        # table of the import's transaction, so memory does not grow with the file (see imports/seen.py).
+        self.seen: SeenKeys = None  # type: ignore[assignment]  # set by start()
         # TRNs this file takes away from someone (staff id before): still theirs for the TRN rule, so the
         # outcome does not depend on whether that person's row was already written in an earlier chunk.
+        # Only TRN corrections are kept here (a handful per file), not a row's worth of state per row.
         self.released_trns: dict[str, str] = {}
+        # URN / UID -> id of the schools and trusts the file names: bounded by the GIAS data, not the file.
+        self.school_cache: dict[int, int] = {}
+        self.trust_cache: dict[str, int] = {}
+
+    async def start(self) -> None:
+        self.seen = SeenKeys(self.sql)
+        await self.seen.start()
+
+    async def finish(self) -> None:
+        await self.seen.finish()
 
     def check_columns(self, index: dict[str, int]) -> None:
         if "school_urn" not in index and "trust_uid" not in index:
@@ -165,36 +207,9 @@ class StaffImporter(Importer):
         if not cells.ok:
             return None
 
-        # -- consistency within the file
-        first = staff_ref not in self.people
         signature = hash((tuple(sorted(person.items())), tuple(sorted((exemption or {}).items()))))
-        if first:
-            self.people[staff_ref] = (cells.row, signature)
-        elif self.people[staff_ref][1] != signature:
-            cells.error(
-                "staff_id",
-                f"staff id {staff_ref!r} is on row {self.people[staff_ref][0]} "
-                "with different personal details; "
-                "every row of one person must repeat the same name, TRN, email, QTS and exemption",
-            )
-        trn = person.get("trn")
-        if trn:
-            owner = self.trns.setdefault(trn, (staff_ref, cells.row))
-            if owner[0] != staff_ref:
-                cells.error("trn", f"TRN {trn} is also given for staff id {owner[0]!r} on row {owner[1]}")
-        key = (staff_ref, school, trust, role, start)
-        earlier = self.employments.setdefault(key, cells.row)
-        if earlier != cells.row:
-            cells.error(
-                "staff_id",
-                "duplicate employment: same staff id, "
-                f"{'school' if school else 'trust'}, role and start date "
-                f"as row {earlier}",
-            )
-        if not cells.ok:
-            return None
         return StaffRow(
-            cells.row, staff_ref, person, first, exemption, school, trust, role, start, employment
+            cells.row, staff_ref, person, signature, False, exemption, school, trust, role, start, employment
         )
 
     def _exemption(self, cells: RowCells) -> dict | None:
@@ -223,10 +238,86 @@ class StaffImporter(Importer):
         return {"served_from": served_from, "served_to": served_to, "note": note}
 
     # -- one chunk
+    async def _check_in_file(self, rows: list[StaffRow]) -> list[StaffRow]:
+        """The rules that span the whole file, row by row in file order; returns the rows that pass.
+
+        Keys met on earlier chunks come from ``self.seen`` (one lookup for the chunk); keys first met in
+        this chunk are recorded there afterwards (one bulk insert).
+        """
+        keys: list[str] = []
+        for r in rows:
+            keys.append(_person_key(r.staff_ref))
+            if r.person.get("trn"):
+                keys.append(_trn_key(r.person["trn"]))
+            keys.append(_employment_key(r))
+        earlier = await self.seen.find(keys)
+        new: dict[str, Seen] = {}
+        kept = []
+        report = self.report
+        for r in rows:
+            good = True
+            key = _person_key(r.staff_ref)
+            first = new.get(key) or earlier.get(key)
+            r.first = first is None
+            if first is None:
+                new[key] = Seen(r.row, r.signature, None)
+            elif first.sig != r.signature:
+                good = False
+                report.add_error(
+                    r.row,
+                    "staff_id",
+                    f"staff id {r.staff_ref!r} is on row {first.row} with different personal details; "
+                    "every row of one person must repeat the same name, TRN, email, QTS and exemption",
+                )
+            trn = r.person.get("trn")
+            if trn:
+                key = _trn_key(trn)
+                owner = new.get(key) or earlier.get(key)
+                if owner is None:
+                    new[key] = Seen(r.row, None, r.staff_ref)
+                elif owner.owner != r.staff_ref:
+                    good = False
+                    report.add_error(
+                        r.row,
+                        "trn",
+                        f"TRN {trn} is also given for staff id {owner.owner!r} on row {owner.row}",
+                    )
+            key = _employment_key(r)
+            job = new.get(key) or earlier.get(key)
+            if job is None:
+                new[key] = Seen(r.row, None, None)
+            else:
+                good = False
+                report.add_error(
+                    r.row,
+                    "staff_id",
+                    "duplicate employment: same staff id, "
+                    f"{'school' if r.urn else 'trust'}, role and start date as row {job.row}",
+                )
+            if good:
+                kept.append(r)
+        await self.seen.add(new)
+        return kept
+
+    async def _school_ids(self, urns: set[int]) -> dict[int, int]:
+        missing = urns - self.school_cache.keys()
+        if missing:
+            self.school_cache.update(await school_ids(self, missing))
+        return self.school_cache
+
+    async def _trust_ids(self, uids: set[str]) -> dict[str, int]:
+        missing = uids - self.trust_cache.keys()
+        if missing:
+            self.trust_cache.update(await trust_ids(self, missing))
+        return self.trust_cache
+
     async def process(self, rows: list[StaffRow]) -> None:
         report = self.report
-        schools = await school_ids(self, {r.urn for r in rows if r.urn})
-        trusts = await trust_ids(self, {r.trust_uid for r in rows if r.trust_uid})
+        rows = await self._check_in_file(rows)
+        if not rows:
+            return
+        schools = await self._school_ids({r.urn for r in rows if r.urn})
+        trusts = await self._trust_ids({r.trust_uid for r in rows if r.trust_uid})
         people = {
             p["staff_ref"]: p
             for p in await self.sql.select_in(
@@ -236,11 +327,10 @@ class StaffImporter(Importer):
                 {r.staff_ref for r in rows},
             )
         }
+        trns = {r.person["trn"] for r in rows if r.person.get("trn")}
         trn_owner = {
             p["trn"]: p["staff_ref"]
-            for p in await self.sql.select_in(
-                StaffMember, "staff_ref, trn", "trn", {r.person["trn"] for r in rows if r.person.get("trn")}
-            )
+            for p in await self.sql.select_in(StaffMember, "staff_ref, trn", "trn", trns)
         }
         for r in rows:
             if r.urn and r.urn not in schools:
@@ -265,24 +355,14 @@ class StaffImporter(Importer):
         ids = {ref: p["id"] for ref, p in people.items()}
         await self._people(rows, people, ids)
         await self._exemptions(rows, people, ids)
-        await self._employments(rows, ids, schools, trusts)
+        await self._employments(rows, people, ids, schools, trusts)
         if self.writing:
             await self.flush_audit()
 
     async def _people(self, rows: list[StaffRow], people: dict, ids: dict[str, int]) -> None:
-        wanted = []
-        for r in rows:
-            if not r.first:
-                continue
-            insert = {
-                "staff_ref": r.staff_ref,
-                **PERSON_DEFAULTS,
-                **r.person,
-                "created_at": self.now,
-                "updated_at": self.now,
-            }
-            wanted.append(Wanted(r.staff_ref, r.person, insert))
-        created = await apply_records(
+        # Stored people: compared, updated where they differ (few rows, audited one by one).
+        wanted = [Wanted(r.staff_ref, r.person, None) for r in rows if r.first and r.staff_ref in people]
+        await apply_records(
             self,
             table=StaffMember,
             label="staff members",
@@ -290,7 +370,37 @@ class StaffImporter(Importer):
             existing=people,
             staff_of=lambda record: record["id"],
         )
-        ids.update({p["staff_ref"]: p["id"] for p in created})
+        # New people: created in bulk, with their audit entries built by the database.
+        new = [r for r in rows if r.first and r.staff_ref not in people]
+        if not new:
+            return
+        self.report.count("staff members", "created", len(new))
+        if not self.writing:
+            return
+        now = self.now
+        records = []
+        for r in new:
+            person = {**PERSON_DEFAULTS, **r.person}
+            records.append(
+                (
+                    r.staff_ref,
+                    person["trn"],
+                    person["title"],
+                    person["first_name"],
+                    person["last_name"],
+                    person["email"],
+                    person["qts"],
+                    now,
+                    now,
+                )
+            )
+        new_ids = await self.sql.create(
+            StaffMember, PERSON_COLUMNS, records, audit=self._create_audit(PERSON_AUDIT_FIELDS, "id")
+        )
+        ids.update(zip((r.staff_ref for r in new), new_ids, strict=True))
+
+    def _create_audit(self, fields: tuple[str, ...], staff_column: str) -> CreateAudit:
+        return CreateAudit(actor=self.actor, at=self.now, fields=fields, staff_column=staff_column)
 
     async def _exemptions(self, rows: list[StaffRow], people: dict, ids: dict[str, int]) -> None:
         rows = [r for r in rows if r.first and r.exemption is not None]
@@ -317,32 +427,67 @@ class StaffImporter(Importer):
         )
 
     async def _employments(
-        self, rows: list[StaffRow], ids: dict[str, int], schools: dict, trusts: dict
+        self, rows: list[StaffRow], people: dict, ids: dict[str, int], schools: dict, trusts: dict
     ) -> None:
+        # Only people stored before this chunk can have stored employments.
         existing: dict = {}
-        known = {ids[r.staff_ref] for r in rows if r.staff_ref in ids}
+        known = {p["id"] for p in people.values()}
         for record in sorted(
             await self.sql.select_in(Employment, "*", "staff", known), key=lambda e: e["id"]
         ):
             key = (record["staff"], record["school"], record["trust"], record["role"], record["start_date"])
             existing.setdefault(key, record)
         wanted = []
+        records = []
+        created = 0
+        now = self.now
+        writing = self.writing
         for r in rows:
             staff_id = ids.get(r.staff_ref)
             school_id = schools.get(r.urn) if r.urn else None
             trust_id = trusts.get(r.trust_uid) if r.trust_uid else None
-            key = (staff_id or ("new", r.staff_ref), school_id, trust_id, r.role, r.start_date)
-            insert = None
-            if staff_id:
-                insert = {
-                    "staff": staff_id,
-                    "school": school_id,
-                    "trust": trust_id,
-                    "role": r.role,
-                    "start_date": r.start_date,
-                    **EMPLOYMENT_DEFAULTS,
-                    **r.employment,
-                    "updated_at": self.now,
-                }
-            wanted.append(Wanted(key, r.employment, insert))
+            key = (staff_id, school_id, trust_id, r.role, r.start_date)
+            if staff_id is not None and key in existing:
+                wanted.append(Wanted(key, r.employment, None))
+                continue
+            created += 1
+            if writing and staff_id is not None:
+                job = {**EMPLOYMENT_DEFAULTS, **r.employment}
+                records.append(
+                    (
+                        staff_id,
+                        school_id,
+                        trust_id,
+                        r.role,
+                        r.start_date,
+                        job["fte"],
+                        job["end_date"],
+                        job["senior_leader"],
+                        job["senco_fte"],
+                        job["sensory_class"],
+                        job["sensory_class_since"],
+                        now,
+                    )
+                )
         await apply_records(self, table=Employment, label="employments", wanted=wanted, existing=existing)
+        if created:
+            self.report.count("employments", "created", created)
+        if records:
+            await self.sql.create(
+                Employment,
+                EMPLOYMENT_COLUMNS,
+                records,
+                audit=self._create_audit(EMPLOYMENT_AUDIT_FIELDS, "staff"),
+            )
+
+
+def _person_key(staff_ref: str) -> str:
+    return "p\x1f" + staff_ref
+
+
+def _trn_key(trn: str) -> str:
+    return "t\x1f" + trn
+
+
+def _employment_key(r: StaffRow) -> str:
+    return f"e\x1f{r.staff_ref}\x1f{r.urn or ''}\x1f{r.trust_uid or ''}\x1f{r.role}\x1f{r.start_date.isoformat()}"
