@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlparse
 
+import aiosqlite
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from workforce.config import Settings
+
+ROWS = "rows"
+"""``QueryString(sql, *args, query_type=ROWS)``: a read whose rows are wanted as plain sequences of column
+values, for reading hundreds of thousands of rows (``compliance.facts``). PostgreSQL returns asyncpg records
+for every query anyway; SQLite then skips the dict per row and the column type converters, so dates come
+back as ISO text and booleans as 0/1 (inside a transaction, on its connection, the converters still run).
+The statement still goes through ``run_querystring``, so it is logged and counted like any other."""
 
 
 class WorkforceSQLiteEngine(SQLiteEngine):
@@ -22,6 +30,29 @@ class WorkforceSQLiteEngine(SQLiteEngine):
         await connection.execute("PRAGMA busy_timeout = 30000")
         await connection.execute("PRAGMA synchronous = FULL")
         return connection
+
+    async def _run_in_new_connection(self, query, args=None, query_type="generic", table=None):
+        if query_type != ROWS:
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        options = {key: value for key, value in self.connection_kwargs.items() if key != "detect_types"}
+        async with (
+            aiosqlite.connect(**options) as connection,
+            connection.execute(query, args or []) as cursor,
+        ):
+            return await cursor.fetchall()
+
+    async def _run_in_existing_connection(
+        self, connection, query, args=None, query_type="generic", table=None
+    ):
+        if query_type != ROWS:
+            return await super()._run_in_existing_connection(connection, query, args, query_type, table)
+        factory = connection.row_factory
+        connection.row_factory = None
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                return await cursor.fetchall()
+        finally:
+            connection.row_factory = factory
 
 
 def postgres_config(url: str) -> dict:
@@ -39,9 +70,7 @@ def make_engine(settings: Settings):
     if settings.database_url:
         return PostgresEngine(config=postgres_config(settings.database_url), log_queries=settings.log_queries)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return WorkforceSQLiteEngine(
-        path=str(settings.sqlite_path), log_queries=settings.log_queries, timeout=30
-    )
+    return WorkforceSQLiteEngine(path=str(settings.sqlite_path), log_queries=settings.log_queries, timeout=30)
 
 
 def is_postgres(engine) -> bool:

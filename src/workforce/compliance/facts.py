@@ -11,9 +11,12 @@ text are URNs after ``int()``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from piccolo.querystring import QueryString
+
+from workforce.db import ROWS
 from workforce.organisations.scope import CLOSED_STATUS, OUT_OF_SCOPE
 from workforce.organisations.tables import School
 from workforce.standards.dates import academic_year
@@ -31,8 +34,8 @@ from workforce.standards.facts import (
     QualificationFacts,
     SchoolFacts,
     TrustFacts,
+    fast_constructor,
 )
-
 
 CPD_STATUSES = ("verified", "self-reported")  # the statuses a SEND CPD rule may count
 
@@ -41,8 +44,14 @@ class ScopeError(LookupError):
     """The school or trust asked for does not exist (the message says which)."""
 
 
-async def _fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return await School.raw(sql, *args)
+async def _fetch(sql: str, *args: Any) -> list[Sequence[Any]]:
+    """The rows of one statement, each a sequence of its column values in the SELECT's order.
+
+    Through the engine (so the statement is logged and counted like any other), without a dict per row:
+    PostgreSQL gives asyncpg records (dates as dates, booleans as booleans); SQLite plain tuples of the
+    stored values (dates as ISO text, booleans as 0/1): see ``workforce.db.ROWS``.
+    """
+    return await School._meta.db.run_querystring(QueryString(sql, *args, query_type=ROWS))
 
 
 def _date(value: Any) -> dt.date | None:
@@ -55,14 +64,36 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _float(value: Any, places: int = 4) -> float:
-    return round(float(value or 0.0), places)
+def _fte(value: Any) -> float:
+    return round(float(value or 0.0), 4)
+
+
+def _hours(value: Any) -> float:
+    return round(float(value or 0.0), 2)
 
 
 def _bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.lower() in {"1", "true", "t"}
     return bool(value)
+
+
+class _Memo(dict):
+    """``memo[value]`` is ``convert(value)``, worked out once per distinct value.
+
+    Hundreds of thousands of rows share a few thousand dates and a handful of FTEs and flags: a dictionary
+    lookup replaces a conversion per value (and equal dates become one object).
+    """
+
+    __slots__ = ("convert",)
+
+    def __init__(self, convert: Callable[[Any], Any]):
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        result = self[value] = self.convert(value)
+        return result
 
 
 class _Scope:
@@ -113,9 +144,15 @@ class _Scope:
             f"AND (tm.left_on IS NULL OR tm.left_on > {{}})){trust_extra}), "
             f"scope_staff AS ({scope_staff}) "
         )
-        self.params = [*school_params, as_of, as_of, *([trust_id] if trust_id is not None else []), *staff_params]
+        self.params = [
+            *school_params,
+            as_of,
+            as_of,
+            *([trust_id] if trust_id is not None else []),
+            *staff_params,
+        ]
 
-    async def fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+    async def fetch(self, sql: str, *args: Any) -> list[Sequence[Any]]:
         return await _fetch(self.cte + sql, *self.params, *args)
 
 
@@ -148,28 +185,45 @@ async def national_figures_gather(*, as_of: dt.date) -> NationalFigures:
     return NationalFigures(
         pupils=tuple(
             sorted(
-                (PhasePupils(r["scope_group"], r["phase"] or "", int(r["schools"]), int(r["pupils"] or 0)) for r in pupils),
+                (
+                    PhasePupils(scope_group, phase or "", int(schools), int(total or 0))
+                    for scope_group, phase, schools, total in pupils
+                ),
                 key=lambda p: (p.scope_group, p.phase),
             )
         ),
         fte=tuple(
             sorted(
-                (PhaseRoleFte(r["scope_group"], r["phase"] or "", r["role"], _float(r["fte"])) for r in fte),
+                (
+                    PhaseRoleFte(scope_group, phase or "", role, _fte(total))
+                    for scope_group, phase, role, total in fte
+                ),
                 key=lambda p: (p.scope_group, p.phase, p.role),
             )
         ),
     )
 
 
-def _pick_trusts(rows: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """The trust each school belonged to on the as-of date (the latest join wins if records overlap)."""
-    picked: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        key = (_date(row["joined_on"]) or dt.date.min, row["uid"])
-        current = picked.get(row["school_id"])
-        if current is None or key > current["_key"]:
-            picked[row["school_id"]] = {**row, "_key": key}
-    return picked
+def _pick_trusts(rows: Iterable[Sequence[Any]]) -> dict[int, tuple[str, str, str | None]]:
+    """The trust each school belonged to on the as-of date (the latest join wins if records overlap).
+
+    ``rows``: (school id, joined on, trust uid, name, type); the answer: school id -> (uid, name, type).
+    """
+    picked: dict[int, tuple[tuple[dt.date, str], tuple[str, str, str | None]]] = {}
+    for school_id, joined_on, uid, name, trust_type in rows:
+        key = (_date(joined_on) or dt.date.min, uid)
+        current = picked.get(school_id)
+        if current is None or key > current[0]:
+            picked[school_id] = (key, (uid, name, trust_type))
+    return {school_id: trust for school_id, (_key, trust) in picked.items()}
+
+
+# Builders for the facts that come by the hundred thousand (see fast_constructor).
+_make_person = fast_constructor(PersonFacts)
+_make_post = fast_constructor(PostFacts)
+_make_qualification = fast_constructor(QualificationFacts)
+_make_cpd = fast_constructor(CpdTally)
+_make_placement = fast_constructor(PlacementFacts)
 
 
 async def facts_gather(
@@ -193,8 +247,8 @@ async def facts_gather(
         rows = await _fetch("SELECT id, uid, name, trust_type FROM trust WHERE uid = {}", trust_uid)
         if not rows:
             raise ScopeError(f"unknown trust UID {trust_uid!r}")
-        trust_id = rows[0]["id"]
-        requested_trust = TrustFacts(rows[0]["uid"], rows[0]["name"], rows[0]["trust_type"] or "MAT")
+        trust_id, uid, name, trust_type = rows[0]
+        requested_trust = TrustFacts(uid, name, trust_type or "MAT")
     if school_urns is not None:
         school_urns = sorted({int(urn) for urn in school_urns})
     scope = _Scope(as_of=as_of, school_urns=school_urns, trust_id=trust_id)
@@ -207,7 +261,7 @@ async def facts_gather(
         "FROM school s WHERE s.id IN (SELECT id FROM scope_school)"
     )
     if school_urns is not None:
-        missing = sorted(set(school_urns) - {row["urn"] for row in school_rows})
+        missing = sorted(set(school_urns) - {row[1] for row in school_rows})
         if missing:
             raise ScopeError(f"unknown school URN {', '.join(str(urn) for urn in missing)}")
 
@@ -224,27 +278,41 @@ async def facts_gather(
     if requested_trust is not None:
         trusts[requested_trust.uid] = requested_trust
     schools = []
-    for row in sorted(school_rows, key=lambda r: r["urn"]):
-        trust = trust_of.get(row["id"])
-        if requested_trust is not None and (trust is None or trust["uid"] != requested_trust.uid):
+    for (
+        school_id,
+        urn,
+        name,
+        type_code,
+        scope_group,
+        status_code,
+        phase,
+        opted_in,
+        pupils,
+        sen_support,
+        ehc_plans,
+        resourced_provision,
+        sen_unit,
+    ) in sorted(school_rows, key=lambda r: r[1]):
+        trust = trust_of.get(school_id)
+        if requested_trust is not None and (trust is None or trust[0] != requested_trust.uid):
             continue  # it overlaps with the trust it has moved to: it counts there
         if trust is not None:
-            trusts.setdefault(trust["uid"], TrustFacts(trust["uid"], trust["name"], trust["trust_type"] or "MAT"))
+            trusts.setdefault(trust[0], TrustFacts(trust[0], trust[1], trust[2] or "MAT"))
         schools.append(
             SchoolFacts(
-                urn=int(row["urn"]),
-                name=row["name"],
-                type_code=int(row["type_code"]),
-                scope_group=row["scope_group"],
-                status_code=int(row["status_code"]),
-                phase=row["phase"] or "",
-                opted_in=_bool(row["opted_in"]),
-                trust_uid=trust["uid"] if trust else None,
-                number_of_pupils=row["number_of_pupils"],
-                sen_support_pupils=row["sen_support_pupils"],
-                ehc_plan_pupils=row["ehc_plan_pupils"],
-                resourced_provision=_bool(row["resourced_provision"]),
-                sen_unit=_bool(row["sen_unit"]),
+                urn=int(urn),
+                name=name,
+                type_code=int(type_code),
+                scope_group=scope_group,
+                status_code=int(status_code),
+                phase=phase or "",
+                opted_in=_bool(opted_in),
+                trust_uid=trust[0] if trust else None,
+                number_of_pupils=pupils,
+                sen_support_pupils=sen_support,
+                ehc_plan_pupils=ehc_plans,
+                resourced_provision=_bool(resourced_provision),
+                sen_unit=_bool(sen_unit),
             )
         )
 
@@ -272,7 +340,11 @@ async def facts_gather(
     previous = year.previous()
     # One row per person: SEND CPD counted and summed per academic year (this one, the one before) and
     # status (verified, self-reported), so millions of records come back as at most one row per person.
-    buckets = [(label, start, status) for label, start in (("y", year.start), ("p", previous.start)) for status in CPD_STATUSES]
+    buckets = [
+        (label, start, status)
+        for label, start in (("y", year.start), ("p", previous.start))
+        for status in CPD_STATUSES
+    ]
     columns, column_args = [], []
     for label, _start, status in buckets:
         when = f"c.activity_date {'>=' if label == 'y' else '<'} {{}} AND c.status = {{}}"
@@ -308,85 +380,121 @@ async def facts_gather(
     if national is None:
         national = await national_figures_gather(as_of=as_of)
 
+    # Hundreds of thousands of rows each: plain loops with tuple unpacking, one memo per kind of converted
+    # value (asyncpg already gives dates and booleans; SQLite gives ISO text and 0/1), fast constructors.
+    day, flag, fte, hours = _Memo(_date), _Memo(_bool), _Memo(_fte), _Memo(_hours)
+    make_post, make_person, make_cpd = _make_post, _make_person, _make_cpd
     posts = tuple(
-        PostFacts(
-            person_id=row["staff"],
-            role=row["role"],
-            start=_date(row["start_date"]),
-            end=_date(row["end_date"]),
-            urn=row["urn"],
-            trust_uid=row["trust_uid"] if row["urn"] is None else None,
-            fte=_float(row["fte"]),
-            senior_leader=_bool(row["senior_leader"]),
-            senco_fte=_float(row["senco_fte"]) if row["senco_fte"] is not None else None,
-            sensory_class=row["sensory_class"] or None,
-            sensory_class_since=_date(row["sensory_class_since"]),
-        )
-        for row in post_rows
+        [
+            make_post(
+                staff,
+                role,
+                day[start],
+                day[end],
+                urn,
+                trust_uid if urn is None else None,
+                fte[post_fte],
+                flag[senior_leader],
+                fte[senco_fte] if senco_fte is not None else None,
+                sensory_class or None,
+                day[sensory_class_since],
+            )
+            for (
+                staff,
+                role,
+                start,
+                end,
+                urn,
+                trust_uid,
+                post_fte,
+                senior_leader,
+                senco_fte,
+                sensory_class,
+                sensory_class_since,
+            ) in post_rows
+        ]
+    )
+    del post_rows
+    people = tuple(
+        [
+            make_person(person_id, first_name or "", last_name or "", title or "", trn, flag[qts])
+            for person_id, title, first_name, last_name, trn, qts in people_rows
+        ]
+    )
+    del people_rows
+    (y_start, y_status), (y2_start, y2_status), (p_start, p_status), (p2_start, p2_status) = (
+        (start, status) for _label, start, status in buckets
     )
     cpd = []
-    for row in cpd_rows:
-        for label, start, status in buckets:
-            name = f"{label}_{status.replace('-', '_')}"
-            activities = int(row[f"{name}_n"] or 0)
-            if activities:
-                cpd.append(CpdTally(row["staff"], start, status, activities, _float(row[f"{name}_h"], 2)))
+    add = cpd.append
+    for staff, y_n, y_h, y2_n, y2_h, p_n, p_h, p2_n, p2_h in cpd_rows:
+        if y_n:
+            add(make_cpd(staff, y_start, y_status, int(y_n), hours[y_h]))
+        if y2_n:
+            add(make_cpd(staff, y2_start, y2_status, int(y2_n), hours[y2_h]))
+        if p_n:
+            add(make_cpd(staff, p_start, p_status, int(p_n), hours[p_h]))
+        if p2_n:
+            add(make_cpd(staff, p2_start, p2_status, int(p2_n), hours[p2_h]))
+    del cpd_rows
     return Facts(
         schools=tuple(schools),
         trusts=tuple(sorted(trusts.values(), key=lambda t: t.uid)),
-        people=tuple(
-            PersonFacts(
-                id=row["id"],
-                first_name=row["first_name"] or "",
-                last_name=row["last_name"] or "",
-                title=row["title"] or "",
-                trn=row["trn"],
-                qts=_bool(row["qts"]),
-            )
-            for row in people_rows
-        ),
+        people=people,
         posts=posts,
         qualifications=tuple(
-            QualificationFacts(
-                person_id=row["staff"],
-                kind=row["kind"],
-                status=row["status"],
-                start=_date(row["start_date"]),
-                award=_date(row["award_date"]),
-            )
-            for row in qualification_rows
+            [
+                _make_qualification(staff, kind, status, day[start], day[award])
+                for staff, kind, status, start, award in qualification_rows
+            ]
         ),
         exemptions=tuple(
-            ExemptionFacts(row["staff"], _date(row["served_from"]), _date(row["served_to"])) for row in exemption_rows
+            [
+                ExemptionFacts(staff, day[served_from], day[served_to])
+                for staff, served_from, served_to in exemption_rows
+            ]
         ),
         cpd=tuple(cpd),
         placements=tuple(
-            PlacementFacts(
-                person_id=row["staff"],
-                route=row["route"],
-                start=_date(row["start_date"]),
-                end=_date(row["end_date"]),
-                days=int(row["days"] or 0),
-                host_urn=row["host_urn"],
-                host_name=row["host_name"] or "",
-                host_scope_group=row["host_scope_group"],
-                host_resourced_provision=_bool(row["host_resourced_provision"]),
-                host_sen_unit=_bool(row["host_sen_unit"]),
-            )
-            for row in placement_rows
+            [
+                _make_placement(
+                    staff,
+                    route,
+                    day[start],
+                    day[end],
+                    int(days or 0),
+                    host_urn,
+                    host_name or "",
+                    host_scope_group,
+                    flag[host_resourced_provision],
+                    flag[host_sen_unit],
+                )
+                for (
+                    staff,
+                    route,
+                    start,
+                    end,
+                    days,
+                    host_urn,
+                    host_name,
+                    host_scope_group,
+                    host_resourced_provision,
+                    host_sen_unit,
+                ) in placement_rows
+            ]
         ),
         governors=tuple(
             GovernorFacts(
-                name=row["name"],
-                role=row["role"] or "governor",
-                urn=row["urn"],
-                trust_uid=row["trust_uid"] if row["urn"] is None else None,
-                send_responsibility=_bool(row["send_responsibility"]),
-                send_expertise=row["send_expertise"] or "",
-                start=_date(row["start_date"]),
-                end=_date(row["end_date"]),
+                name=name,
+                role=role or "governor",
+                urn=urn,
+                trust_uid=trust_uid if urn is None else None,
+                send_responsibility=flag[send_responsibility],
+                send_expertise=send_expertise or "",
+                start=day[start],
+                end=day[end],
             )
-            for row in governor_rows
+            for name, role, urn, trust_uid, send_responsibility, send_expertise, start, end in governor_rows
         ),
         national=national,
         evaluate_trusts=school_urns is None,

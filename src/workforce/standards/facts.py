@@ -9,7 +9,34 @@ belonged to on the as-of date.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def fast_constructor(cls: type[T]) -> Callable[..., T]:
+    """A positional constructor for a frozen slots dataclass, for building millions of instances.
+
+    ``make = fast_constructor(PostFacts)``; ``make(*values)`` equals ``PostFacts(*values)``: every field, in
+    declaration order, no defaults, no ``__post_init__``. A frozen dataclass's own ``__init__`` sets each
+    field through ``object.__setattr__`` (about 0.1 us a field); this one stores the fields on a mutable twin
+    with the very same slots, then turns it into a ``cls`` (same layout, so Python allows the ``__class__``
+    assignment). The result is an ordinary ``cls`` instance: frozen, equal and hashable like any other.
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    if getattr(cls, "__slots__", None) != names or hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__} must be a slots dataclass without __post_init__")
+    arguments = ", ".join(names)
+    source = (
+        f"def __init__(self, {arguments}):\n"
+        + "".join(f"    self.{name} = {name}\n" for name in names)
+        + "    self.__class__ = cls\n"
+    )
+    namespace: dict[str, Any] = {"cls": cls}
+    exec(source, namespace)  # noqa: S102 - the source is built from the dataclass's own field names
+    return type(f"_{cls.__name__}Twin", (), {"__slots__": names, "__init__": namespace["__init__"]})
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,3 +168,14 @@ async def test_evaluating_the_gathered_facts(dataset):
     assert by[("governance-send", 100001, None, None)].outcome == "met"  # relies on the TR01 board
     assert by[("specialist-placement", 100001, None, dataset.staff["stone"].id)].outcome == "met"
     assert not [f for f in findings if f.urn in (100006, 100007)]
+
+
+async def test_facts_gathered_inside_a_transaction_are_the_same(dataset):
+    # Inside a transaction the rows come from the transaction's connection (on SQLite its column types are
+    # converted by the driver: dates as dates, booleans as booleans), outside as stored: the facts are equal.
+    from workforce.database import engine
+
+    outside = await facts_gather(as_of=AS_OF)
+    async with engine().transaction():
+        inside = await facts_gather(as_of=AS_OF)
+    assert normalised(inside) == normalised(outside) == normalised(expected_national(dataset))
