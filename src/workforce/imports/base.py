@@ -4,7 +4,7 @@
     rows    -> parsed one at a time (``parse``: cell formats, in-file duplicates), collected in chunks
     chunk   -> ``process``: bulk look-ups of what the rows refer to and of the records they match,
                then (only while the file has no error so far, and not in a dry run) set-based writes
-               and their audit entries
+               and their audit entries; the next chunk is parsed while the database works on this one
     end     -> commit when the whole file was good, otherwise roll everything back
 
 Each importer is a subclass that declares its columns and implements ``parse`` and ``process``.
@@ -14,6 +14,8 @@ report the same errors and the same counts.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +29,7 @@ from workforce.imports.sql import Rollback, Sql, import_transaction
 from workforce.people.tables import AuditEntry
 
 CHUNK_ROWS = 2000
+YIELD_ROWS = 100  # while a chunk is written, parsing lets it send its next statement every 100 rows
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(bytes_read, total_bytes)`` after each chunk of rows."""
@@ -172,19 +175,7 @@ async def run_import(
                 async with import_transaction(write=not report.dry_run) as sql:
                     importer.sql = sql
                     await importer.start()
-                    chunk: list[Any] = []
-                    for row_number, values in csv_file.rows():
-                        report.rows_read += 1
-                        parsed = importer.parse(RowCells(row_number, values, index, report))
-                        if parsed is not None:
-                            chunk.append(parsed)
-                        if report.rows_read % CHUNK_ROWS == 0:
-                            await importer.process(chunk)
-                            chunk = []
-                            if progress:
-                                progress(csv_file.bytes_read, csv_file.total_bytes)
-                    if chunk:
-                        await importer.process(chunk)
+                    await _read_and_process(importer, csv_file, index, progress)
                     await importer.finish()
                     if progress:
                         progress(csv_file.total_bytes, csv_file.total_bytes)
@@ -199,3 +190,42 @@ async def run_import(
         report.applied = False
     report.errors.sort()
     return report
+
+
+async def _read_and_process(importer: Importer, csv_file, index: dict[str, int], progress: Progress | None):
+    """Parse rows into chunks and process each chunk, the next chunk's rows being read and checked while the
+    previous chunk's statements run in the database (its own process on PostgreSQL, aiosqlite's thread on
+    SQLite). Chunks are still processed one after another, in file order, on the one connection."""
+    report = importer.report
+    pending: asyncio.Task | None = None
+
+    async def hand_over(chunk: list[Any]) -> None:
+        nonlocal pending
+        if pending is not None:
+            await pending
+        pending = asyncio.ensure_future(importer.process(chunk))
+        await asyncio.sleep(0)  # let it send its first statement before parsing goes on
+
+    try:
+        chunk: list[Any] = []
+        for row_number, values in csv_file.rows():
+            report.rows_read += 1
+            parsed = importer.parse(RowCells(row_number, values, index, report))
+            if parsed is not None:
+                chunk.append(parsed)
+            if report.rows_read % CHUNK_ROWS == 0:
+                await hand_over(chunk)
+                chunk = []
+                if progress:
+                    progress(csv_file.bytes_read, csv_file.total_bytes)
+            elif report.rows_read % YIELD_ROWS == 0 and pending is not None and not pending.done():
+                await asyncio.sleep(0)  # the chunk being written moves on to its next statement
+        if chunk:
+            await hand_over(chunk)
+        if pending is not None:
+            await pending
+    finally:
+        if pending is not None and not pending.done():  # parsing failed (e.g. not CSV): stop the chunk
+            pending.cancel()
+            with contextlib.suppress(BaseException):
+                await pending

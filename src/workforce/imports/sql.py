@@ -9,8 +9,8 @@ the import's one transaction, never one query per row:
   ``VALUES`` in slices under SQLite's variable limit, returning the new ids where asked;
 - updates use ``executemany`` (asyncpg pipelines them; SQLite runs them in process);
 - bulk creates (``create``) take their ids first (the table's sequence on PostgreSQL, the next free ids
-  under the write lock on SQLite), then stream the rows in: binary ``COPY`` on PostgreSQL, ``executemany``
-  on SQLite. Their audit entries are built by the database from the rows just written
+  under the write lock on SQLite), then stream the rows in: binary ``COPY`` on PostgreSQL, multi-row
+  ``VALUES`` on SQLite. Their audit entries are built by the database from the rows just written
   (``INSERT INTO audit_entry ... SELECT ... json_build_object / json_object``), so a million created
   records cost no JSON work in Python.
 
@@ -183,16 +183,29 @@ class Sql:
 
     async def copy_in(self, name: str, columns: Sequence[str], records: Sequence[Sequence[Any]]) -> None:
         """Write rows (tuples in ``columns`` order) as fast as the engine takes them: binary COPY on
-        PostgreSQL, one prepared ``executemany`` on SQLite."""
+        PostgreSQL, multi-row ``INSERT ... VALUES`` on SQLite."""
         if not records:
             return
         if self.postgres:
             await self.connection.copy_records_to_table(name, records=records, columns=list(columns))
             return
-        placeholders = ", ".join("?" for _ in columns)
-        await self.connection.executemany(
-            f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({placeholders})", records
-        )
+        # Multi-row VALUES, as many rows per statement as SQLite's variable limit allows: the parameters
+        # are bound in C in one go, then the whole statement runs without Python's global lock, so the
+        # import goes on parsing the next chunk meanwhile (``executemany`` would need the lock per row).
+        # Statements have 2**k rows (at most 1024), so only a few distinct statements are compiled and
+        # kept in the connection's statement cache, whatever the chunk sizes.
+        one = "(" + ", ".join("?" for _ in columns) + ")"
+        head = f"INSERT INTO {name} ({', '.join(columns)}) VALUES "
+        most = min(1024, 1 << ((_SQLITE_MAX_VARIABLES // len(columns)).bit_length() - 1))
+        start = 0
+        while start < len(records):
+            size = min(most, 1 << ((len(records) - start).bit_length() - 1))
+            part = records[start : start + size]
+            start += size
+            cursor = await self.connection.execute(
+                head + ", ".join([one] * size), [value for record in part for value in record]
+            )
+            await cursor.close()
 
     async def create(
         self,

@@ -249,32 +249,33 @@ class StaffImporter(Importer):
             keys.append(_person_key(r.staff_ref))
             if r.person.get("trn"):
                 keys.append(_trn_key(r.person["trn"]))
-            keys.append(_employment_key(r))
         earlier = await self.seen.find(keys)
         new: dict[str, Seen] = {}
+        changed: dict[str, Seen] = {}  # people met on earlier chunks given another post in this one
         kept = []
         report = self.report
         for r in rows:
             good = True
             key = _person_key(r.staff_ref)
-            first = new.get(key) or earlier.get(key)
-            r.first = first is None
-            if first is None:
-                new[key] = Seen(r.row, r.signature, None)
-            elif first.sig != r.signature:
+            post = _post_key(r)
+            person = new.get(key) or changed.get(key) or earlier.get(key)
+            r.first = person is None
+            if person is None:
+                new[key] = Seen(r.row, r.signature, jobs=f"{post}{_ROW}{r.row}")
+            elif person.sig != r.signature:
                 good = False
                 report.add_error(
                     r.row,
                     "staff_id",
-                    f"staff id {r.staff_ref!r} is on row {first.row} with different personal details; "
+                    f"staff id {r.staff_ref!r} is on row {person.row} with different personal details; "
                     "every row of one person must repeat the same name, TRN, email, QTS and exemption",
                 )
             trn = r.person.get("trn")
             if trn:
-                key = _trn_key(trn)
-                owner = new.get(key) or earlier.get(key)
+                trn_key = _trn_key(trn)
+                owner = new.get(trn_key) or earlier.get(trn_key)
                 if owner is None:
-                    new[key] = Seen(r.row, None, r.staff_ref)
+                    new[trn_key] = Seen(r.row, owner=r.staff_ref)
                 elif owner.owner != r.staff_ref:
                     good = False
                     report.add_error(
@@ -282,21 +283,22 @@ class StaffImporter(Importer):
                         "trn",
                         f"TRN {trn} is also given for staff id {owner.owner!r} on row {owner.row}",
                     )
-            key = _employment_key(r)
-            job = new.get(key) or earlier.get(key)
-            if job is None:
-                new[key] = Seen(r.row, None, None)
-            else:
-                good = False
-                report.add_error(
-                    r.row,
-                    "staff_id",
-                    "duplicate employment: same staff id, "
-                    f"{'school' if r.urn else 'trust'}, role and start date as row {job.row}",
-                )
+            if person is not None:  # the same employment can only come again for a person met before
+                earlier_row = _post_row(person.jobs, post)
+                if earlier_row is None:
+                    person = person._replace(jobs=f"{person.jobs}{_POSTS}{post}{_ROW}{r.row}")
+                    (new if key in new else changed)[key] = person
+                else:
+                    good = False
+                    report.add_error(
+                        r.row,
+                        "staff_id",
+                        "duplicate employment: same staff id, "
+                        f"{'school' if r.urn else 'trust'}, role and start date as row {earlier_row}",
+                    )
             if good:
                 kept.append(r)
-        await self.seen.add(new)
+        await self.seen.add(new, changed)
         return kept
 
     async def _school_ids(self, urns: set[int]) -> dict[int, int]:
@@ -489,5 +491,20 @@ def _trn_key(trn: str) -> str:
     return "t\x1f" + trn
 
 
-def _employment_key(r: StaffRow) -> str:
-    return f"e\x1f{r.staff_ref}\x1f{r.urn or ''}\x1f{r.trust_uid or ''}\x1f{r.role}\x1f{r.start_date.isoformat()}"
+# A person's posts in the seen table: "post<_ROW>row<_POSTS>post<_ROW>row..."
+_ROW = "\x1d"
+_POSTS = "\x1e"
+
+
+def _post_key(r: StaffRow) -> str:
+    """The employment key within one person: school (or trust), role and start date."""
+    return f"{r.urn or ''}\x1f{r.trust_uid or ''}\x1f{r.role}\x1f{r.start_date.isoformat()}"
+
+
+def _post_row(jobs: str | None, post: str) -> int | None:
+    """The row a person's post was first met on, or None."""
+    for item in (jobs or "").split(_POSTS):
+        key, _, row = item.rpartition(_ROW)
+        if key == post:
+            return int(row)
+    return None
