@@ -35,6 +35,7 @@ from workforce.standards.facts import (
     SchoolFacts,
     TrustFacts,
     fast_constructor,
+    gc_paused,
 )
 
 CPD_STATUSES = ("verified", "self-reported")  # the statuses a SEND CPD rule may count
@@ -380,123 +381,124 @@ async def facts_gather(
     if national is None:
         national = await national_figures_gather(as_of=as_of)
 
-    # Hundreds of thousands of rows each: plain loops with tuple unpacking, one memo per kind of converted
-    # value (asyncpg already gives dates and booleans; SQLite gives ISO text and 0/1), fast constructors.
-    day, flag, fte, hours = _Memo(_date), _Memo(_bool), _Memo(_fte), _Memo(_hours)
-    make_post, make_person, make_cpd = _make_post, _make_person, _make_cpd
-    posts = tuple(
-        [
-            make_post(
-                staff,
-                role,
-                day[start],
-                day[end],
-                urn,
-                trust_uid if urn is None else None,
-                fte[post_fte],
-                flag[senior_leader],
-                fte[senco_fte] if senco_fte is not None else None,
-                sensory_class or None,
-                day[sensory_class_since],
-            )
-            for (
-                staff,
-                role,
-                start,
-                end,
-                urn,
-                trust_uid,
-                post_fte,
-                senior_leader,
-                senco_fte,
-                sensory_class,
-                sensory_class_since,
-            ) in post_rows
-        ]
-    )
-    del post_rows
-    people = tuple(
-        [
-            make_person(person_id, first_name or "", last_name or "", title or "", trn, flag[qts])
-            for person_id, title, first_name, last_name, trn, qts in people_rows
-        ]
-    )
-    del people_rows
-    (y_start, y_status), (y2_start, y2_status), (p_start, p_status), (p2_start, p2_status) = (
-        (start, status) for _label, start, status in buckets
-    )
-    cpd = []
-    add = cpd.append
-    for staff, y_n, y_h, y2_n, y2_h, p_n, p_h, p2_n, p2_h in cpd_rows:
-        if y_n:
-            add(make_cpd(staff, y_start, y_status, int(y_n), hours[y_h]))
-        if y2_n:
-            add(make_cpd(staff, y2_start, y2_status, int(y2_n), hours[y2_h]))
-        if p_n:
-            add(make_cpd(staff, p_start, p_status, int(p_n), hours[p_h]))
-        if p2_n:
-            add(make_cpd(staff, p2_start, p2_status, int(p2_n), hours[p2_h]))
-    del cpd_rows
-    return Facts(
-        schools=tuple(schools),
-        trusts=tuple(sorted(trusts.values(), key=lambda t: t.uid)),
-        people=people,
-        posts=posts,
-        qualifications=tuple(
+    with gc_paused():  # no await inside: millions of objects built, no cycles for the collector to find
+        # Hundreds of thousands of rows each: plain loops with tuple unpacking, one memo per kind of converted
+        # value (asyncpg already gives dates and booleans; SQLite gives ISO text and 0/1), fast constructors.
+        day, flag, fte, hours = _Memo(_date), _Memo(_bool), _Memo(_fte), _Memo(_hours)
+        make_post, make_person, make_cpd = _make_post, _make_person, _make_cpd
+        posts = tuple(
             [
-                _make_qualification(staff, kind, status, day[start], day[award])
-                for staff, kind, status, start, award in qualification_rows
-            ]
-        ),
-        exemptions=tuple(
-            [
-                ExemptionFacts(staff, day[served_from], day[served_to])
-                for staff, served_from, served_to in exemption_rows
-            ]
-        ),
-        cpd=tuple(cpd),
-        placements=tuple(
-            [
-                _make_placement(
+                make_post(
                     staff,
-                    route,
+                    role,
                     day[start],
                     day[end],
-                    int(days or 0),
-                    host_urn,
-                    host_name or "",
-                    host_scope_group,
-                    flag[host_resourced_provision],
-                    flag[host_sen_unit],
+                    urn,
+                    trust_uid if urn is None else None,
+                    fte[post_fte],
+                    flag[senior_leader],
+                    fte[senco_fte] if senco_fte is not None else None,
+                    sensory_class or None,
+                    day[sensory_class_since],
                 )
                 for (
                     staff,
-                    route,
+                    role,
                     start,
                     end,
-                    days,
-                    host_urn,
-                    host_name,
-                    host_scope_group,
-                    host_resourced_provision,
-                    host_sen_unit,
-                ) in placement_rows
+                    urn,
+                    trust_uid,
+                    post_fte,
+                    senior_leader,
+                    senco_fte,
+                    sensory_class,
+                    sensory_class_since,
+                ) in post_rows
             ]
-        ),
-        governors=tuple(
-            GovernorFacts(
-                name=name,
-                role=role or "governor",
-                urn=urn,
-                trust_uid=trust_uid if urn is None else None,
-                send_responsibility=flag[send_responsibility],
-                send_expertise=send_expertise or "",
-                start=day[start],
-                end=day[end],
-            )
-            for name, role, urn, trust_uid, send_responsibility, send_expertise, start, end in governor_rows
-        ),
-        national=national,
-        evaluate_trusts=school_urns is None,
-        as_of=as_of,
-    )
+        )
+        del post_rows
+        people = tuple(
+            [
+                make_person(person_id, first_name or "", last_name or "", title or "", trn, flag[qts])
+                for person_id, title, first_name, last_name, trn, qts in people_rows
+            ]
+        )
+        del people_rows
+        (y_start, y_status), (y2_start, y2_status), (p_start, p_status), (p2_start, p2_status) = (
+            (start, status) for _label, start, status in buckets
+        )
+        cpd = []
+        add = cpd.append
+        for staff, y_n, y_h, y2_n, y2_h, p_n, p_h, p2_n, p2_h in cpd_rows:
+            if y_n:
+                add(make_cpd(staff, y_start, y_status, int(y_n), hours[y_h]))
+            if y2_n:
+                add(make_cpd(staff, y2_start, y2_status, int(y2_n), hours[y2_h]))
+            if p_n:
+                add(make_cpd(staff, p_start, p_status, int(p_n), hours[p_h]))
+            if p2_n:
+                add(make_cpd(staff, p2_start, p2_status, int(p2_n), hours[p2_h]))
+        del cpd_rows
+        return Facts(
+            schools=tuple(schools),
+            trusts=tuple(sorted(trusts.values(), key=lambda t: t.uid)),
+            people=people,
+            posts=posts,
+            qualifications=tuple(
+                [
+                    _make_qualification(staff, kind, status, day[start], day[award])
+                    for staff, kind, status, start, award in qualification_rows
+                ]
+            ),
+            exemptions=tuple(
+                [
+                    ExemptionFacts(staff, day[served_from], day[served_to])
+                    for staff, served_from, served_to in exemption_rows
+                ]
+            ),
+            cpd=tuple(cpd),
+            placements=tuple(
+                [
+                    _make_placement(
+                        staff,
+                        route,
+                        day[start],
+                        day[end],
+                        int(days or 0),
+                        host_urn,
+                        host_name or "",
+                        host_scope_group,
+                        flag[host_resourced_provision],
+                        flag[host_sen_unit],
+                    )
+                    for (
+                        staff,
+                        route,
+                        start,
+                        end,
+                        days,
+                        host_urn,
+                        host_name,
+                        host_scope_group,
+                        host_resourced_provision,
+                        host_sen_unit,
+                    ) in placement_rows
+                ]
+            ),
+            governors=tuple(
+                GovernorFacts(
+                    name=name,
+                    role=role or "governor",
+                    urn=urn,
+                    trust_uid=trust_uid if urn is None else None,
+                    send_responsibility=flag[send_responsibility],
+                    send_expertise=send_expertise or "",
+                    start=day[start],
+                    end=day[end],
+                )
+                for name, role, urn, trust_uid, send_responsibility, send_expertise, start, end in governor_rows
+            ),
+            national=national,
+            evaluate_trusts=school_urns is None,
+            as_of=as_of,
+        )

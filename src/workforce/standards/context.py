@@ -23,6 +23,7 @@ from workforce.standards.facts import (
     QualificationFacts,
     SchoolFacts,
     TrustFacts,
+    fast_constructor,
 )
 from workforce.standards.model import (
     ADVISORY,
@@ -40,6 +41,7 @@ from workforce.standards.model import (
     Standard,
 )
 
+make_finding = fast_constructor(Finding)  # positional, every field: an evaluation makes a million of them
 SCOPE_GROUP_LABELS = {**SCOPE_LABELS, OPTED_IN: "an establishment opted in to these rules"}
 
 
@@ -94,19 +96,31 @@ class Context:
 
     @cached_property
     def posts_by_person(self) -> dict[int, list[PostFacts]]:
-        index: dict[int, list[PostFacts]] = defaultdict(list)
+        index: dict[int, list[PostFacts]] = {}
         for post in self.facts.posts:
-            index[post.person_id].append(post)
+            posts = index.get(post.person_id)
+            if posts is None:
+                index[post.person_id] = [post]
+            else:
+                posts.append(post)
         for posts in index.values():
-            posts.sort(key=lambda p: (p.start, p.end or dt.date.max, p.role, p.urn or 0, p.trust_uid or ""))
+            if len(posts) > 1:
+                posts.sort(
+                    key=lambda p: (p.start, p.end or dt.date.max, p.role, p.urn or 0, p.trust_uid or "")
+                )
         return index
 
     @cached_property
     def current_by_school(self) -> dict[int, list[PostFacts]]:
-        index: dict[int, list[PostFacts]] = defaultdict(list)
-        for post in self.facts.posts:
-            if post.urn is not None and post.current(self.as_of):
-                index[post.urn].append(post)
+        index: dict[int, list[PostFacts]] = {}
+        as_of = self.as_of
+        for post in self.facts.posts:  # post.current(as_of), inline: this runs once per post in scope
+            if post.urn is not None and post.start <= as_of and (post.end is None or as_of <= post.end):
+                posts = index.get(post.urn)
+                if posts is None:
+                    index[post.urn] = [post]
+                else:
+                    posts.append(post)
         return index
 
     @cached_property
@@ -124,9 +138,7 @@ class Context:
         for qualification in self.facts.qualifications:
             index[qualification.person_id].append(qualification)
         for items in index.values():
-            items.sort(
-                key=lambda q: (q.award or dt.date.max, q.start or dt.date.max, q.kind, q.status)
-            )
+            items.sort(key=lambda q: (q.award or dt.date.max, q.start or dt.date.max, q.kind, q.status))
         return index
 
     @cached_property
@@ -141,12 +153,17 @@ class Context:
     @cached_property
     def cpd_by_person(self) -> dict[int, dict[tuple[dt.date, str], tuple[int, float]]]:
         """SEND CPD per person: ``{(year_start, status): (activities, hours)}``."""
-        index: dict[int, dict[tuple[dt.date, str], tuple[int, float]]] = defaultdict(dict)
+        index: dict[int, dict[tuple[dt.date, str], tuple[int, float]]] = {}
         for tally in self.facts.cpd:
-            slot = index[tally.person_id]
+            slot = index.get(tally.person_id)
+            if slot is None:
+                slot = index[tally.person_id] = {}
             key = (tally.year_start, tally.status)
-            before = slot.get(key, (0, 0.0))
-            slot[key] = (before[0] + tally.activities, before[1] + tally.hours)
+            before = slot.get(key)
+            if before is None:
+                slot[key] = (tally.activities, 0.0 + tally.hours)
+            else:
+                slot[key] = (before[0] + tally.activities, before[1] + tally.hours)
         return index
 
     @cached_property
@@ -191,28 +208,63 @@ class Context:
     @cached_property
     def people_at_school(self) -> dict[int, list[tuple[PersonFacts, list[PostFacts]]]]:
         """For each school, the people with a current post there (sorted by name), each with those posts."""
-        grouped: dict[int, dict[int, list[PostFacts]]] = defaultdict(lambda: defaultdict(list))
-        for urn, posts in self.current_by_school.items():
-            for post in posts:
-                grouped[urn][post.person_id].append(post)
         index: dict[int, list[tuple[PersonFacts, list[PostFacts]]]] = {}
-        for urn, by_person in grouped.items():
+        person = self.person
+        for urn, posts in self.current_by_school.items():
+            by_person: dict[int, list[PostFacts]] = {}
+            for post in posts:
+                items = by_person.get(post.person_id)
+                if items is None:
+                    by_person[post.person_id] = [post]
+                else:
+                    items.append(post)
             people = [
-                (self.person(pid), items if len(items) == 1 else sorted(items, key=lambda p: (p.start, p.role)))
+                (person(pid), items if len(items) == 1 else sorted(items, key=lambda p: (p.start, p.role)))
                 for pid, items in by_person.items()
             ]
             people.sort(key=lambda item: person_sort_key(item[0]))
             index[urn] = people
         return index
 
-    def school_people(self, school: SchoolFacts, roles: Iterable[str]) -> list[tuple[PersonFacts, list[PostFacts]]]:
+    @cached_property
+    def _positions_by_role(self) -> dict[int, dict[str, list[int]]]:
+        """For each school, each role: where its holders are in ``people_at_school`` (so in name order)."""
+        index: dict[int, dict[str, list[int]]] = {}
+        for urn, people in self.people_at_school.items():
+            by_role: dict[str, list[int]] = {}
+            for position, (_person, posts) in enumerate(people):
+                for post in posts:
+                    found = by_role.get(post.role)
+                    if found is None:
+                        by_role[post.role] = [position]
+                    elif found[-1] != position:
+                        found.append(position)
+            index[urn] = by_role
+        return index
+
+    def school_people(
+        self, school: SchoolFacts, roles: Iterable[str]
+    ) -> list[tuple[PersonFacts, list[PostFacts]]]:
         """People with a current post at the school in one of ``roles``, sorted by name, with those posts."""
+        people = self.people_at_school.get(school.urn)
+        if not people:
+            return []
         wanted = roles if isinstance(roles, (set, frozenset)) else set(roles)
+        if len(wanted) == 1:  # the SENCOs, the head: straight from the index instead of reading everyone
+            (role,) = wanted
+            items = [people[position] for position in self._positions_by_role[school.urn].get(role, ())]
+        else:
+            items = people
         found = []
-        for person, posts in self.people_at_school.get(school.urn, ()):
+        for item in items:
+            posts = item[1]
+            if len(posts) == 1:  # most people hold one post at a school: keep the pair as it is
+                if posts[0].role in wanted:
+                    found.append(item)
+                continue
             matching = [post for post in posts if post.role in wanted]
             if matching:
-                found.append((person, matching))
+                found.append((item[0], matching))
         return found
 
     def first_post(self, person_id: int, roles: Iterable[str]) -> PostFacts | None:
@@ -229,9 +281,7 @@ class Context:
         return [
             q
             for q in self.qualifications_by_person.get(person_id, ())
-            if q.kind in wanted
-            and q.status == "passed"
-            and (q.award is None or q.award <= self.as_of)
+            if q.kind in wanted and q.status == "passed" and (q.award is None or q.award <= self.as_of)
         ]
 
     def group_of(self, school: SchoolFacts) -> str:
@@ -252,7 +302,9 @@ class Context:
             if treatment is None:
                 continue
             if treatment == NOT_APPLICABLE:
-                out.append(self.school_finding(rule, school, NOT_APPLICABLE, rule.scope.not_applicable[group]))
+                out.append(
+                    self.school_finding(rule, school, NOT_APPLICABLE, rule.scope.not_applicable[group])
+                )
                 continue
             if effective_from is not None and self.as_of < effective_from:
                 out.append(
@@ -267,7 +319,9 @@ class Context:
                 continue
             yield school, treatment
 
-    def covered_trusts(self, rule: Rule, trust_types: Iterable[str]) -> Iterator[tuple[TrustFacts, list[SchoolFacts]]]:
+    def covered_trusts(
+        self, rule: Rule, trust_types: Iterable[str]
+    ) -> Iterator[tuple[TrustFacts, list[SchoolFacts]]]:
         """Trusts judged by a trust-level rule: of the given types, with at least one covered school."""
         if not self.facts.evaluate_trusts:
             return
@@ -288,7 +342,10 @@ class Context:
         if treatment != REQUIRED and treatment == ADVISORY_SCOPE and outcome in (GAP, DUE_SOON):
             label = SCOPE_GROUP_LABELS.get(group or "", "this type of school")
             article = "" if label.startswith("an ") else "a "
-            return ADVISORY, f"{reason} This is good practice for {article}{label[0].lower()}{label[1:]}, not a requirement."
+            return (
+                ADVISORY,
+                f"{reason} This is good practice for {article}{label[0].lower()}{label[1:]}, not a requirement.",
+            )
         return outcome, reason
 
     def school_finding(
@@ -303,17 +360,18 @@ class Context:
         treatment: str = REQUIRED,
     ) -> Finding:
         outcome, reason = self._adjust(outcome, reason, treatment, self.group_of(school))
-        return Finding(
-            standard=self.standard.id,
-            rule=rule.id,
-            subject=SUBJECT_SCHOOL,
-            outcome=outcome,
-            basis=rule.basis,
-            reason=reason,
-            urn=school.urn,
-            trust_uid=school.trust_uid,
-            due=due,
-            metrics=metrics,
+        return make_finding(
+            self.standard.id,
+            rule.id,
+            SUBJECT_SCHOOL,
+            outcome,
+            rule.basis,
+            reason,
+            school.urn,
+            school.trust_uid,
+            None,
+            due,
+            metrics,
         )
 
     def person_finding(
@@ -329,29 +387,33 @@ class Context:
     ) -> Finding:
         if treatment != REQUIRED:
             outcome, reason = self._adjust(outcome, reason, treatment, self.group_of(school))
-        return Finding(
-            standard=self.standard.id,
-            rule=rule.id,
-            subject=SUBJECT_PERSON,
-            outcome=outcome,
-            basis=rule.basis,
-            reason=reason,
-            urn=school.urn,
-            trust_uid=school.trust_uid,
-            person_id=person.id,
-            due=due,
+        return make_finding(
+            self.standard.id,
+            rule.id,
+            SUBJECT_PERSON,
+            outcome,
+            rule.basis,
+            reason,
+            school.urn,
+            school.trust_uid,
+            person.id,
+            due,
+            None,
         )
 
     def trust_finding(
         self, rule: Rule, trust: TrustFacts, outcome: str, reason: str, *, due: dt.date | None = None
     ) -> Finding:
-        return Finding(
-            standard=self.standard.id,
-            rule=rule.id,
-            subject=SUBJECT_TRUST,
-            outcome=outcome,
-            basis=rule.basis,
-            reason=reason,
-            trust_uid=trust.uid,
-            due=due,
+        return make_finding(
+            self.standard.id,
+            rule.id,
+            SUBJECT_TRUST,
+            outcome,
+            rule.basis,
+            reason,
+            None,
+            trust.uid,
+            None,
+            due,
+            None,
         )

@@ -9,7 +9,9 @@ belonged to on the as-of date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
@@ -37,6 +39,24 @@ def fast_constructor(cls: type[T]) -> Callable[..., T]:
     namespace: dict[str, Any] = {"cls": cls}
     exec(source, namespace)  # noqa: S102 - the source is built from the dataclass's own field names
     return type(f"_{cls.__name__}Twin", (), {"__slots__": names, "__init__": namespace["__init__"]})
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while building (or judging) a whole country's facts.
+
+    The collector runs every few hundred allocations and, as the objects that survive pile up, walks every
+    one of them again and again: a third of the time of building a million facts and findings, which
+    hold no reference cycles for it to find. It is switched back on (if it was on) when the block ends,
+    and the block must not await, so nothing else runs meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +102,10 @@ class PersonFacts:
     @property
     def name(self) -> str:
         """How a head teacher refers to a colleague in writing: ``Ms A Khan``."""
-        initial = self.first_name.strip()[:1].upper()
-        parts = [self.title.strip(), initial, self.last_name.strip()]
-        return " ".join(part for part in parts if part) or f"Person {self.id}"
+        title, initial, last = self.title.strip(), self.first_name.strip()[:1].upper(), self.last_name.strip()
+        if title and initial and last:  # the usual case, without building a list
+            return f"{title} {initial} {last}"
+        return " ".join(part for part in (title, initial, last) if part) or f"Person {self.id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workforce.organisations.scope import OUT_OF_SCOPE
-from workforce.standards.context import Context, join_names
+from workforce.standards.context import Context, join_names, make_finding
 from workforce.standards.dates import (
     AcademicYear,
     academic_year,
@@ -32,7 +32,17 @@ from workforce.standards.facts import (
     QualificationFacts,
     SchoolFacts,
 )
-from workforce.standards.model import ADVISORY, DUE_SOON, GAP, MET, NOT_APPLICABLE, Finding, Rule
+from workforce.standards.model import (
+    ADVISORY,
+    DUE_SOON,
+    GAP,
+    MET,
+    NOT_APPLICABLE,
+    REQUIRED,
+    SUBJECT_PERSON,
+    Finding,
+    Rule,
+)
 from workforce.standards.params import (
     Bool,
     Choice,
@@ -113,7 +123,9 @@ def check_senco_designated(rule: Rule, ctx: Context) -> list[Finding]:
         verb = "is the SENCO" if len(sencos) == 1 else "are the SENCOs"
         qualified = [person for person, _ in sencos if person.qts or not rule["require_qts"]]
         if qualified:
-            out.append(ctx.school_finding(rule, school, MET, f"{join_names(described)} {verb} at {school.name}."))
+            out.append(
+                ctx.school_finding(rule, school, MET, f"{join_names(described)} {verb} at {school.name}.")
+            )
             continue
         missing = [
             f"{person.name} has a teacher reference number but no QTS recorded"
@@ -238,9 +250,13 @@ def _senco_qualification(
                 f"for SENCOs appointed on or after {fd(npq_only_from)}"
             )
         elif not _started_before(q, legacy_cutoff):
-            rejected.append(f"the {name} ({passed_on}) does not count because the course started on or after {fd(legacy_cutoff)}")
+            rejected.append(
+                f"the {name} ({passed_on}) does not count because the course started on or after {fd(legacy_cutoff)}"
+            )
         elif q.award is not None and q.award > deadline:
-            rejected.append(f"the {name} ({passed_on}) does not count because it was passed after the deadline")
+            rejected.append(
+                f"the {name} ({passed_on}) does not count because it was passed after the deadline"
+            )
         else:
             counting.append(q)
     if counting:
@@ -275,7 +291,9 @@ def _senco_qualification(
     if as_of > deadline:
         extra = f" They are {enrolled.removeprefix('is ')}." if enrolled else ""
         return finding(
-            GAP, f"{became} and has no passed {needed}{note}; the deadline was {fd(deadline)}.{extra}", deadline
+            GAP,
+            f"{became} and has no passed {needed}{note}; the deadline was {fd(deadline)}.{extra}",
+            deadline,
         )
     if not enrolments and ended and add_months(as_of, rule["course_min_months"]) > deadline:
         return finding(
@@ -287,11 +305,11 @@ def _senco_qualification(
         )
     if as_of >= warn_from:
         if enrolments:
-            reason = f"{became} and {enrolled} but has not yet passed it; the deadline is {fd(deadline)}{note}."
-        else:
             reason = (
-                f"{became} and is not enrolled on the {needed}{previous}; the deadline is {fd(deadline)}{note}."
+                f"{became} and {enrolled} but has not yet passed it; the deadline is {fd(deadline)}{note}."
             )
+        else:
+            reason = f"{became} and is not enrolled on the {needed}{previous}; the deadline is {fd(deadline)}{note}."
         return finding(DUE_SOON, reason, deadline)
     if not enrolments and as_of >= latest_safe:
         tense = "is" if as_of == latest_safe else "was"
@@ -353,7 +371,11 @@ def check_mq_sensory(rule: Rule, ctx: Context) -> list[Finding]:
             if held:
                 q = held[0]
                 when = f"passed {fd(q.award)}" if q.award else "award date not recorded"
-                outcome, reason, due = MET, f"{teaches} and holds the {qualification_name(q.kind)} ({when}).", None
+                outcome, reason, due = (
+                    MET,
+                    f"{teaches} and holds the {qualification_name(q.kind)} ({when}).",
+                    None,
+                )
             elif ctx.as_of > deadline:
                 outcome, reason, due = (
                     GAP,
@@ -373,7 +395,9 @@ def check_mq_sensory(rule: Rule, ctx: Context) -> list[Finding]:
                     f"{teaches} (since {fd(since)}); the {needed} must be obtained by {fd(deadline)}.",
                     deadline,
                 )
-            out.append(ctx.person_finding(rule, school, person, outcome, reason, due=due, treatment=treatment))
+            out.append(
+                ctx.person_finding(rule, school, person, outcome, reason, due=due, treatment=treatment)
+            )
     return out
 
 
@@ -406,12 +430,16 @@ def _describe_done(activities: int, hours: float, verified_only: bool) -> str:
     return f"{activities} {kind} {'activity' if activities == 1 else 'activities'} ({number(hours, 1)} hours)"
 
 
-def _spell_start(ctx: Context, person_id: int, roles: set[str], gap_days: int) -> dt.date | None:
-    """Start of the person's current continuous spell in these roles (moving school does not restart it)."""
+def _spell_and_fte(
+    posts: list[PostFacts], roles: set[str], as_of: dt.date, gap_days: int
+) -> tuple[dt.date | None, float]:
+    """For one person's posts (sorted by start): the start of their current continuous spell in these roles
+    (moving school does not restart it) and the FTE of their current posts in these roles."""
     spell_start = None
     spell_end = -1
-    for post in ctx.posts_by_person.get(person_id, ()):
-        if post.role not in roles or post.start > ctx.as_of:
+    fte = 0
+    for post in posts:
+        if post.role not in roles or post.start > as_of:
             continue
         start = post.start.toordinal()
         end = post.end.toordinal() if post.end else 10**9
@@ -420,23 +448,38 @@ def _spell_start(ctx: Context, person_id: int, roles: set[str], gap_days: int) -
             spell_end = end
         else:
             spell_end = max(spell_end, end)
-    return spell_start
+        if post.end is None or as_of <= post.end:
+            fte += post.fte
+    return spell_start, fte
 
 
 def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
+    """One finding per current teacher and teaching assistant: the largest rule by far, so its loop is tight.
+
+    Every reason starts with the person's name; the rest of it depends on a handful of values that most
+    people share (the requirement, what they have done), so those parts are written once and reused.
+    """
     out: list[Finding] = []
     roles = set(ctx.roles("teaching_staff"))
-    year = academic_year(ctx.as_of)
+    as_of = ctx.as_of
+    year = academic_year(as_of)
     previous = year.previous()
     verified_only = rule["verified_only"]
     statuses = ("verified",) if verified_only else ("verified", "self-reported")
-    grace = dt.timedelta(days=rule["new_starter_grace_days"])
+    grace_days = rule["new_starter_grace_days"]
+    grace = dt.timedelta(days=grace_days)
+    gap_days = rule["continuous_service_gap_days"]
     effective_from = rule["effective_from"]
+    min_activities = rule["min_activities"]
+    min_hours = rule["min_hours"]
+    pro_rata_part_time = rule["pro_rata_part_time"]
     due_soon_from = month_day_in_year(rule["due_soon_from"], year)
+    this_year, year_end, last_year = year.label, fd(year.end), previous.describe()
 
-    known: dict[tuple, CpdRequirement | None] = {}  # most people share a handful of requirements
+    # (year start, requirement start, FTE) -> (requirement, its description) or None: most people share a handful
+    known: dict[tuple, tuple[CpdRequirement, str] | None] = {}
 
-    def requirement(y: AcademicYear, spell_start: dt.date, fte: float) -> CpdRequirement | None:
+    def requirement(y: AcademicYear, spell_start: dt.date, fte: float) -> tuple[CpdRequirement, str] | None:
         start = max(y.start, spell_start + grace, effective_from)
         key = (y.start, start, fte)
         if key in known:
@@ -445,93 +488,158 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
             known[key] = None
             return None
         fraction = ((y.end - start).days + 1) / y.days
-        activities = math.ceil(rule["min_activities"] * fraction - EPSILON) if rule["min_activities"] else 0
-        hours = rule["min_hours"] * fraction
-        if rule["pro_rata_part_time"] and fte < 1:
+        activities = math.ceil(min_activities * fraction - EPSILON) if min_activities else 0
+        hours = min_hours * fraction
+        if pro_rata_part_time and fte < 1:
             hours *= fte
-        known[key] = CpdRequirement(y, start, fraction, activities, round(hours, 2), fte)
+        req = CpdRequirement(y, start, fraction, activities, round(hours, 2), fte)
+        known[key] = (req, req.describe())
         return known[key]
 
-    def meets(done: tuple[int, float], req: CpdRequirement) -> bool:
-        return done[0] >= req.activities and done[1] + EPSILON >= req.hours
+    done_texts: dict[tuple[int, float], str] = {}
 
+    def described(done: tuple[int, float]) -> str:
+        text = done_texts.get(done)
+        if text is None:
+            text = done_texts[done] = _describe_done(*done, verified_only)
+        return text
+
+    # What each person has done, from the tallies in one pass: [activities, hours per counted status] for this
+    # year, then the same for last year. Hours are added per status first, then across statuses in the order
+    # above, exactly as they always were (floating-point sums depend on their order).
+    width = len(statuses) + 1
+    position = {status: index for index, status in enumerate(statuses, start=1)}
+    done_by_person: dict[int, list] = {}
+    for tally in ctx.facts.cpd:
+        index = position.get(tally.status)
+        if index is None:
+            continue
+        if tally.year_start == year.start:
+            base = 0
+        elif tally.year_start == previous.start:
+            base = width
+        else:
+            continue
+        slot = done_by_person.get(tally.person_id)
+        if slot is None:
+            slot = done_by_person[tally.person_id] = [0] + [0.0] * (width - 1) + [0] + [0.0] * (width - 1)
+        slot[base] += tally.activities
+        slot[base + index] += tally.hours
+    nothing = (0, 0.0)
+
+    posts_by_person = ctx.posts_by_person
+    standard_id, rule_id, basis = ctx.standard.id, rule.id, rule.basis
+    append = out.append
     for school, treatment in ctx.for_schools(rule, out):
         staff = ctx.school_people(school, roles)
         if not staff:
-            out.append(
+            append(
                 ctx.school_finding(
-                    rule, school, NOT_APPLICABLE, f"No teachers or teaching assistants are recorded at {school.name}."
+                    rule,
+                    school,
+                    NOT_APPLICABLE,
+                    f"No teachers or teaching assistants are recorded at {school.name}.",
                 )
             )
             continue
+        urn, trust_uid = school.urn, school.trust_uid
         for person, _posts in staff:
-            tallies = ctx.cpd_by_person.get(person.id, {})
-
-            def done(y: AcademicYear) -> tuple[int, float]:
-                activities, hours = 0, 0.0
-                for status in statuses:
-                    found = tallies.get((y.start, status))
-                    if found:
-                        activities += found[0]
-                        hours += found[1]
-                return activities, round(hours, 2)
-
-            spell_start = _spell_start(ctx, person.id, roles, rule["continuous_service_gap_days"]) or ctx.as_of
-            if ctx.as_of < spell_start + grace:
-                out.append(
-                    ctx.person_finding(
-                        rule,
-                        school,
-                        person,
+            person_id = person.id
+            posts = posts_by_person[person_id]
+            if len(posts) == 1:  # their one post is the current one here, in one of the roles
+                post = posts[0]
+                spell_start, fte = post.start, 0 + post.fte
+            else:
+                spell_start, fte = _spell_and_fte(posts, roles, as_of, gap_days)
+                if spell_start is None:
+                    spell_start = as_of
+            if as_of < spell_start + grace:
+                reason = (
+                    f"{person.name} started on {fd(spell_start)}; no SEND CPD is required in the first "
+                    f"{grace_days} days (it is required from {fd(spell_start + grace)})."
+                )
+                append(
+                    make_finding(
+                        standard_id,
+                        rule_id,
+                        SUBJECT_PERSON,
                         NOT_APPLICABLE,
-                        f"{person.name} started on {fd(spell_start)}; no SEND CPD is required in the first "
-                        f"{rule['new_starter_grace_days']} days (it is required from {fd(spell_start + grace)}).",
+                        basis,
+                        reason,
+                        urn,
+                        trust_uid,
+                        person_id,
+                        None,
+                        None,
                     )
                 )
                 continue
-            fte = min(
-                1.0,
-                sum(p.fte for p in ctx.posts_by_person.get(person.id, ()) if p.role in roles and p.current(ctx.as_of)),
-            )
-            fte = round(fte, 4) or 1.0
+            fte = round(min(1.0, fte), 4) or 1.0
             req = requirement(year, spell_start, fte)
-            done_now = done(year)
-            if req is None or meets(done_now, req):
-                needed = f"; {req.describe()} required" if req else ""
-                out.append(
-                    ctx.person_finding(
-                        rule,
-                        school,
-                        person,
+            done = done_by_person.get(person_id)
+            done_now = nothing if done is None else (done[0], round(sum(done[1:width], 0.0), 2))
+            if req is None or (done_now[0] >= req[0].activities and done_now[1] + EPSILON >= req[0].hours):
+                needed = f"; {req[1]} required" if req else ""
+                reason = f"{person.name} has completed {described(done_now)} in {this_year}{needed}."
+                append(
+                    make_finding(
+                        standard_id,
+                        rule_id,
+                        SUBJECT_PERSON,
                         MET,
-                        f"{person.name} has completed {_describe_done(*done_now, verified_only)} in "
-                        f"{year.label}{needed}.",
+                        basis,
+                        reason,
+                        urn,
+                        trust_uid,
+                        person_id,
+                        None,
+                        None,
                     )
                 )
                 continue
+            req_now = req[1]
             req_before = requirement(previous, spell_start, fte)
-            done_before = done(previous)
-            if req_before is not None and not meets(done_before, req_before):
-                so_far = _describe_done(*done_now, verified_only)
+            done_before = nothing if done is None else (done[width], round(sum(done[width + 1 :], 0.0), 2))
+            if req_before is not None and not (
+                done_before[0] >= req_before[0].activities and done_before[1] + EPSILON >= req_before[0].hours
+            ):
                 outcome, due = GAP, previous.end
                 reason = (
-                    f"{person.name} completed {_describe_done(*done_before, verified_only)} in {previous.describe()}, "
-                    f"short of the {req_before.describe()} required, and has {so_far} so far in {year.label} "
-                    f"({req.describe()} due by {fd(year.end)})."
+                    f"{person.name} completed {described(done_before)} in {last_year}, short of the {req_before[1]} "
+                    f"required, and has {described(done_now)} so far in {this_year} ({req_now} due by {year_end})."
                 )
-            elif ctx.as_of >= due_soon_from:
+            elif as_of >= due_soon_from:
                 outcome, due = DUE_SOON, year.end
                 reason = (
-                    f"{person.name} has {_describe_done(*done_now, verified_only)} recorded in {year.label}; "
-                    f"{req.describe()} must be completed by {fd(year.end)}."
+                    f"{person.name} has {described(done_now)} recorded in {this_year}; {req_now} must be completed "
+                    f"by {year_end}."
                 )
             else:
                 outcome, due = MET, year.end
                 reason = (
-                    f"{person.name} has until {fd(year.end)} to complete {req.describe()} in {year.label} "
-                    f"({_describe_done(*done_now, verified_only)} so far)."
+                    f"{person.name} has until {year_end} to complete {req_now} in {this_year} "
+                    f"({described(done_now)} so far)."
                 )
-            out.append(ctx.person_finding(rule, school, person, outcome, reason, due=due, treatment=treatment))
+            if treatment == REQUIRED:
+                append(
+                    make_finding(
+                        standard_id,
+                        rule_id,
+                        SUBJECT_PERSON,
+                        outcome,
+                        basis,
+                        reason,
+                        urn,
+                        trust_uid,
+                        person_id,
+                        due,
+                        None,
+                    )
+                )
+            else:
+                append(
+                    ctx.person_finding(rule, school, person, outcome, reason, due=due, treatment=treatment)
+                )
     return out
 
 
@@ -547,7 +655,9 @@ def _senior_leaders(ctx: Context, posts, *, roles: set[str], flag_only: bool = F
     return items
 
 
-def _qualified_leaders(ctx: Context, leaders, kinds) -> list[tuple[PersonFacts, PostFacts, QualificationFacts]]:
+def _qualified_leaders(
+    ctx: Context, leaders, kinds
+) -> list[tuple[PersonFacts, PostFacts, QualificationFacts]]:
     found = []
     for person, post in leaders:
         held = ctx.passed(person.id, kinds)
@@ -557,7 +667,11 @@ def _qualified_leaders(ctx: Context, leaders, kinds) -> list[tuple[PersonFacts, 
 
 
 def _held(q: QualificationFacts) -> str:
-    return f"the {qualification_name(q.kind)} (passed {fd(q.award)})" if q.award else f"the {qualification_name(q.kind)}"
+    return (
+        f"the {qualification_name(q.kind)} (passed {fd(q.award)})"
+        if q.award
+        else f"the {qualification_name(q.kind)}"
+    )
 
 
 def check_slt_senco_qualified(rule: Rule, ctx: Context) -> list[Finding]:
@@ -610,7 +724,9 @@ def check_trust_senco_qualified(rule: Rule, ctx: Context) -> list[Finding]:
     kinds = rule["qualifications"]
     roles = set(ctx.roles("senior_leader"))
     single = set(rule["single_academy_types"])
-    for trust, schools in ctx.covered_trusts(rule, tuple(rule["trust_types"]) + tuple(rule["single_academy_types"])):
+    for trust, schools in ctx.covered_trusts(
+        rule, tuple(rule["trust_types"]) + tuple(rule["single_academy_types"])
+    ):
         leaders = _senior_leaders(ctx, ctx.current_by_trust.get(trust.uid, ()), roles=roles, flag_only=True)
         qualified = _qualified_leaders(ctx, leaders, kinds)
         if qualified:
@@ -863,7 +979,9 @@ def check_head_send_qualification(rule: Rule, ctx: Context) -> list[Finding]:
         heads = ctx.school_people(school, roles)
         if not heads:
             out.append(
-                ctx.school_finding(rule, school, NOT_APPLICABLE, f"No headteacher is recorded at {school.name}.")
+                ctx.school_finding(
+                    rule, school, NOT_APPLICABLE, f"No headteacher is recorded at {school.name}."
+                )
             )
             continue
         for person, posts in heads:
@@ -907,7 +1025,9 @@ def check_head_send_qualification(rule: Rule, ctx: Context) -> list[Finding]:
                     f"{became}; a SEND qualification ({qualification_list(kinds)}) must be held by {fd(deadline)}.",
                     deadline,
                 )
-            out.append(ctx.person_finding(rule, school, person, outcome, reason, due=due, treatment=treatment))
+            out.append(
+                ctx.person_finding(rule, school, person, outcome, reason, due=due, treatment=treatment)
+            )
     return out
 
 
@@ -921,7 +1041,9 @@ def _is_specialist(rule: Rule, placement: PlacementFacts) -> bool:
 
 
 def _placement_text(placement: PlacementFacts) -> str:
-    host = placement.host_name or (f"URN {placement.host_urn}" if placement.host_urn else "an unrecorded school")
+    host = placement.host_name or (
+        f"URN {placement.host_urn}" if placement.host_urn else "an unrecorded school"
+    )
     when = f"from {fd(placement.start)}" + (f" to {fd(placement.end)}" if placement.end else "")
     return f"{placement.route} placement at {host} {when}"
 
@@ -931,12 +1053,14 @@ def check_specialist_placement(rule: Rule, ctx: Context) -> list[Finding]:
     roles = ctx.roles("teacher")
     routes = set(rule["routes"])
     since = add_years(ctx.as_of, -rule["lookback_years"])
+    placements_by_person = ctx.placements_by_person
     for school, treatment in ctx.for_schools(rule, out):
         ects = []
         for person, _posts in ctx.school_people(school, roles):
-            placements = [
-                p for p in ctx.placements_by_person.get(person.id, ()) if p.route in routes and p.start <= ctx.as_of
-            ]
+            own = placements_by_person.get(person.id)
+            if not own:  # most teachers: no ITT or ECF placement recorded
+                continue
+            placements = [p for p in own if p.route in routes and p.start <= ctx.as_of]
             recent = [p for p in placements if (p.end or p.start) >= since]
             if recent:
                 ects.append((person, placements, recent))
@@ -983,7 +1107,9 @@ def check_governance_send(rule: Rule, ctx: Context) -> list[Finding]:
     trust_types = set(rule["trust_types"])
 
     def qualifies(g: GovernorFacts) -> bool:
-        return g.send_responsibility and (not rule["require_expertise_recorded"] or bool(g.send_expertise.strip()))
+        return g.send_responsibility and (
+            not rule["require_expertise_recorded"] or bool(g.send_expertise.strip())
+        )
 
     def who(g: GovernorFacts) -> str:
         return f"{g.name} ({role_label(g.role)})"
@@ -1015,7 +1141,11 @@ def check_governance_send(rule: Rule, ctx: Context) -> list[Finding]:
                 )
                 continue
         count = len(ctx.governors_by_school.get(school.urn, ()))
-        recorded = f" ({count} current governor{'s' if count != 1 else ''} recorded)" if count else " (no governors recorded)"
+        recorded = (
+            f" ({count} current governor{'s' if count != 1 else ''} recorded)"
+            if count
+            else " (no governors recorded)"
+        )
         out.append(
             ctx.school_finding(
                 rule,
@@ -1028,13 +1158,24 @@ def check_governance_send(rule: Rule, ctx: Context) -> list[Finding]:
     for trust, _schools in ctx.covered_trusts(rule, tuple(rule["trust_types"])):
         board = [g for g in ctx.governors_by_trust.get(trust.uid, ()) if qualifies(g)]
         if board:
-            out.append(ctx.trust_finding(rule, trust, MET, f"{who(board[0])} on the board of {trust.name} has SEND responsibility."))
-        else:
-            count = len(ctx.governors_by_trust.get(trust.uid, ()))
-            recorded = f" ({count} current trustee{'s' if count != 1 else ''} recorded)" if count else " (no trustees recorded)"
             out.append(
                 ctx.trust_finding(
-                    rule, trust, GAP, f"No trustee of {trust.name} is recorded with SEND responsibility{recorded}."
+                    rule, trust, MET, f"{who(board[0])} on the board of {trust.name} has SEND responsibility."
+                )
+            )
+        else:
+            count = len(ctx.governors_by_trust.get(trust.uid, ()))
+            recorded = (
+                f" ({count} current trustee{'s' if count != 1 else ''} recorded)"
+                if count
+                else " (no trustees recorded)"
+            )
+            out.append(
+                ctx.trust_finding(
+                    rule,
+                    trust,
+                    GAP,
+                    f"No trustee of {trust.name} is recorded with SEND responsibility{recorded}.",
                 )
             )
     return out
