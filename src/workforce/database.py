@@ -15,6 +15,21 @@ def engine():
     return DB
 
 
+def write_transaction():
+    """A transaction for a change that reads before it writes: ``async with write_transaction(): ...``.
+
+    On SQLite it takes the write lock at the start (``BEGIN IMMEDIATE``): a deferred transaction that has
+    read cannot take the lock later if another connection wrote in between ("database is locked"), so its
+    reads could not be trusted. PostgreSQL's ordinary transaction (with row locks where needed) is enough.
+    """
+    from piccolo.engine.sqlite import TransactionType
+
+    db = engine()
+    if is_postgres(db):
+        return db.transaction()
+    return db.transaction(transaction_type=TransactionType.immediate)
+
+
 async def migrate() -> None:
     """Bring the configured database to the latest schema (idempotent)."""
     db = engine()

@@ -24,17 +24,6 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "workforce"
 
 # path relative to src/workforce, enclosing function -> why it is (still) a deferred transaction on SQLite.
 KNOWN_DEFERRED: dict[tuple[str, str], str] = {
-    (
-        "certificates/inspectors.py",
-        "inspector_grant_create",
-    ): "reported: reads the grant, then writes it and its audit",
-    ("certificates/inspectors.py", "inspector_grant_revoke"): "reported: reads the grant, then updates it",
-    ("certificates/services.py", "certificate_issue"): "reported: reads snapshot and codes, then inserts",
-    ("certificates/services.py", "certificate_revoke"): "reported: reads the certificate, then updates it",
-    (
-        "organisations/services.py",
-        "trust_membership_move",
-    ): "reported: reads memberships, then updates/inserts",
     ("database.py", "truncate_all"): "tests and `seed --reset` only; starts with a write (DELETE)",
 }
 
@@ -146,7 +135,7 @@ def test_writes_use_immediate_transactions_on_sqlite_except_the_known_list():
             found.setdefault((path.relative_to(SRC).as_posix(), function), []).append(line)
     unexpected = {key: lines for key, lines in found.items() if key not in KNOWN_DEFERRED}
     assert not unexpected, (
-        "deferred transactions on SQLite (use TransactionType.immediate for writes, as training/services.py does): "
+        "deferred transactions on SQLite (use workforce.database.write_transaction() for writes): "
         + ", ".join(f"{path}:{lines} in {function}()" for (path, function), lines in unexpected.items())
     )
     fixed = sorted(set(KNOWN_DEFERRED) - set(found))

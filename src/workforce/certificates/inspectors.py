@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from workforce.audit import audit_entry
 from workforce.certificates.tables import InspectorAccessLog, InspectorGrant
+from workforce.database import write_transaction
 from workforce.organisations.tables import School, Trust, TrustMembership
 from workforce.people.tables import AuditEntry, UserAccount
 from workforce.web.security import register_inspector_access, trust_school_ids
@@ -104,7 +105,7 @@ async def inspector_grant_create(
         expires_at=now + dt.timedelta(days=days),
         granted_by=actor,
     )
-    async with InspectorGrant._meta.db.transaction():
+    async with write_transaction():
         await grant.save()
         await AuditEntry.insert(
             audit_entry(
@@ -174,7 +175,7 @@ async def inspector_grant_accept(*, token: str, user_id: int) -> InspectorGrant:
 
 async def inspector_grant_revoke(*, grant_id: int, actor: str) -> None:
     now = _now()
-    async with InspectorGrant._meta.db.transaction():
+    async with write_transaction():
         updated = (
             await InspectorGrant.update({InspectorGrant.revoked_at: now})
             .where((InspectorGrant.id == grant_id) & InspectorGrant.revoked_at.is_null())

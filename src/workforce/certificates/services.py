@@ -36,6 +36,7 @@ from workforce.certificates.selectors import (
 from workforce.certificates.signing import canonical_payload, sign, signing_key, verify_signature
 from workforce.certificates.tables import Certificate, CertificateRender, VerificationLog
 from workforce.config import get_settings
+from workforce.database import write_transaction
 from workforce.people.tables import AuditEntry
 
 CODE_PREFIX = "SWC"
@@ -197,7 +198,7 @@ async def certificate_issue(*, snapshot_id: int, actor: str, reuse: bool = True)
     # Render outside any transaction: it takes a while and touches no table but the render store.
     _pdf, pdf_hash = await pdf_render_cached(certificate_html(content, cert))
     cert.pdf_sha256 = pdf_hash
-    async with Certificate._meta.db.transaction():
+    async with write_transaction():
         await cert.save()
         await AuditEntry.insert(
             audit_entry(
@@ -442,7 +443,7 @@ async def certificate_revoke(*, code: str, reason: str, actor: str) -> Certifica
             f"Certificate {cert.code} was already revoked on {cert.revoked_at.date().isoformat()}"
         )
     now = dt.datetime.now(dt.UTC)
-    async with Certificate._meta.db.transaction():
+    async with write_transaction():
         await Certificate.update(
             {Certificate.revoked_at: now, Certificate.revoked_reason: reason, Certificate.revoked_by: actor}
         ).where(Certificate.id == cert.id, Certificate.revoked_at.is_null())

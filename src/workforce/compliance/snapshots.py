@@ -12,12 +12,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from piccolo.engine.sqlite import TransactionType
-
-from workforce.compliance.evaluation import SCOPE_NATIONAL, SCOPE_SCHOOL, SCOPE_TRUST, evaluate_scope, scope_of
+from workforce.compliance.evaluation import (
+    SCOPE_NATIONAL,
+    SCOPE_SCHOOL,
+    SCOPE_TRUST,
+    evaluate_scope,
+    scope_of,
+)
 from workforce.compliance.tables import EvaluationSnapshot, SnapshotFinding
-from workforce.database import engine
-from workforce.db import is_postgres
+from workforce.database import write_transaction
 from workforce.standards import Finding, Standard, findings_hash
 
 __all__ = [
@@ -33,13 +36,6 @@ __all__ = [
 SCOPES = (SCOPE_NATIONAL, SCOPE_TRUST, SCOPE_SCHOOL)
 _COLUMNS = ("snapshot", "rule", "subject", "urn", "trust_uid", "person_id", "outcome", "basis", "due", "reason", "metrics")
 CHUNK_ROWS = 2000  # 11 parameters a row: 22,000 per statement, under both engines' limits
-
-
-def _transaction():
-    db = engine()
-    if is_postgres(db):
-        return db.transaction()
-    return db.transaction(transaction_type=TransactionType.immediate)
 
 
 async def snapshot_create(
@@ -74,10 +70,10 @@ async def snapshot_create(
         params=json.dumps(dict(params or {}), sort_keys=True, default=str),
         finding_count=len(findings),
         content_hash=findings_hash(findings),
-        created_at=dt.datetime.now(dt.timezone.utc),
+        created_at=dt.datetime.now(dt.UTC),
         created_by=actor,
     )
-    async with _transaction():
+    async with write_transaction():
         await snapshot.save()
         for start in range(0, len(findings), CHUNK_ROWS):
             chunk = findings[start : start + CHUNK_ROWS]

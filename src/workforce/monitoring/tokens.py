@@ -12,11 +12,8 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from piccolo.engine.sqlite import TransactionType
-
 from workforce.audit import audit_record
-from workforce.database import engine
-from workforce.db import is_postgres
+from workforce.database import write_transaction
 from workforce.monitoring.tables import ApiToken
 from workforce.people.accounts import normalise_email, token_digest
 from workforce.people.tables import UserAccount
@@ -48,13 +45,6 @@ class IssuedToken:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _write_transaction():
-    db = engine()
-    if is_postgres(db):
-        return db.transaction()
-    return db.transaction(transaction_type=TransactionType.immediate)
 
 
 def token_status(row: ApiToken | dict, now: dt.datetime | None = None) -> str:
@@ -106,7 +96,7 @@ async def api_token_create(
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = now + dt.timedelta(days=days)
     name = name or f"Token created {now:%Y-%m-%d}"
-    async with _write_transaction():
+    async with write_transaction():
         rows = await ApiToken.insert(
             ApiToken(
                 token_hash=token_digest(secret),
@@ -161,7 +151,7 @@ async def api_token_revoke(
 ) -> dict:
     """Revoke a token at once. ``user_id`` limits it to that account's own tokens (the web page)."""
     now = now or _now()
-    async with _write_transaction():
+    async with write_transaction():
         query = ApiToken.select(ApiToken.id, ApiToken.name, ApiToken.revoked_at, ApiToken.user).where(
             ApiToken.id == token_id
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workforce.database import engine
+from workforce.database import write_transaction
 from workforce.organisations.tables import School, TrustMembership
 
 
@@ -26,7 +26,7 @@ async def school_opted_in_set(*, urn: int, opted_in: bool) -> bool:
     if school["opted_in"] == opted_in:
         return False
     await School.update(
-        {School.opted_in: opted_in, School.updated_at: dt.datetime.now(dt.timezone.utc)}
+        {School.opted_in: opted_in, School.updated_at: dt.datetime.now(dt.UTC)}
     ).where(School.id == school["id"])
     return True
 
@@ -37,7 +37,7 @@ async def trust_membership_move(*, school_id: int, trust_id: int | None, on: dt.
     Open memberships of other trusts end on ``on``; a new membership starts on ``on`` unless the school is
     already in that trust.
     """
-    async with engine().transaction():
+    async with write_transaction():
         current = await TrustMembership.select(TrustMembership.id, TrustMembership.trust).where(
             (TrustMembership.school == school_id) & TrustMembership.left_on.is_null()
         )

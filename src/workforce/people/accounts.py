@@ -23,11 +23,9 @@ import secrets
 import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from piccolo.engine.sqlite import TransactionType
 
 from workforce.audit import audit_record
-from workforce.database import engine
-from workforce.db import is_postgres
+from workforce.database import write_transaction
 from workforce.organisations.tables import School, Trust
 from workforce.people.tables import StaffMember, UserAccount
 from workforce.web.tables import PasswordResetToken, WebSession
@@ -62,14 +60,7 @@ class AccountError(ValueError):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _write_transaction():
-    db = engine()
-    if is_postgres(db):
-        return db.transaction()
-    return db.transaction(transaction_type=TransactionType.immediate)
+    return dt.datetime.now(dt.UTC)
 
 
 def normalise_email(email: str) -> str:
@@ -245,7 +236,7 @@ async def user_create(
         role=role, school_urn=school_urn, trust_uid=trust_uid, staff_id=staff_id, staff_ref=staff_ref
     )
     hashed = await password_hash(password)
-    async with _write_transaction():
+    async with write_transaction():
         if await UserAccount.exists().where(UserAccount.email == email):
             raise AccountError(f"An account with the email {email} already exists", field="email")
         account = UserAccount(
@@ -302,7 +293,7 @@ async def user_disable(*, email: str, actor: str = "system") -> UserAccount:
     account = await user_get_by_email(email)
     if account is None:
         raise AccountError(f"No account with the email {normalise_email(email)}", field="email")
-    async with _write_transaction():
+    async with write_transaction():
         await UserAccount.update({UserAccount.active: False}).where(UserAccount.id == account.id)
         await WebSession.delete().where(WebSession.user == account.id)
         await audit_record(
@@ -327,7 +318,7 @@ async def user_set_password(*, user_id: int, password: str, actor: str) -> None:
     if problem:
         raise AccountError(problem, field="password")
     hashed = await password_hash(password)
-    async with _write_transaction():
+    async with write_transaction():
         await _store_password(account, hashed, actor=actor)
 
 
@@ -388,7 +379,7 @@ async def password_reset_complete(*, token: str, password: str) -> UserAccount:
         raise AccountError(problem, field="password")
     hashed = await password_hash(password)
     now = _now()
-    async with _write_transaction():
+    async with write_transaction():
         claimed = (
             await PasswordResetToken.update({PasswordResetToken.used_at: now})
             .where(

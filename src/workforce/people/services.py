@@ -15,11 +15,8 @@ import datetime as dt
 import math
 from typing import Any
 
-from piccolo.engine.sqlite import TransactionType
-
 from workforce.audit import audit_record, changed_fields
-from workforce.database import engine
-from workforce.db import is_postgres
+from workforce.database import write_transaction
 from workforce.imports.vocabulary import ROLES, SENSORY_CLASS_ALIASES, SENSORY_CLASSES, match_choice
 from workforce.organisations.tables import School, Trust
 from workforce.people.tables import Employment, StaffMember
@@ -56,14 +53,7 @@ class PeopleError(ValueError):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _write_transaction():
-    db = engine()
-    if is_postgres(db):
-        return db.transaction()
-    return db.transaction(transaction_type=TransactionType.immediate)
+    return dt.datetime.now(dt.UTC)
 
 
 def _actor(actor: Any) -> str:
@@ -189,7 +179,7 @@ async def staff_member_create(
     )
     post = await _employment_values(first_post) if first_post is not None else None
     now = _now()
-    async with _write_transaction():
+    async with write_transaction():
         await _check_unique(values)
         person = StaffMember(**values, created_at=now, updated_at=now)
         await person.save()
@@ -214,7 +204,7 @@ async def staff_member_update(*, staff_id: int, actor: Any, **changes: Any) -> S
     if unknown:
         raise PeopleError(f"Unknown field: {', '.join(sorted(unknown))}", sorted(unknown)[0])
     now = _now()
-    async with _write_transaction():
+    async with write_transaction():
         before = (
             await StaffMember.select(*[getattr(StaffMember, f) for f in STAFF_FIELDS])
             .where(StaffMember.id == staff_id)
@@ -370,7 +360,7 @@ async def employment_create(
     )
     if not await StaffMember.exists().where(StaffMember.id == staff_id):
         raise PeopleError("There is no member of staff with that id", "staff_id")
-    async with _write_transaction():
+    async with write_transaction():
         return await _employment_insert(staff_id, values, who=who, now=_now())
 
 
@@ -404,7 +394,7 @@ async def employment_update(*, employment_id: int, actor: Any, **changes: Any) -
     stored = {f: current[f] for f in EMPLOYMENT_FIELDS}
     values = await _employment_values({**stored, **changes})
     now = _now()
-    async with _write_transaction():
+    async with write_transaction():
         current = await _employment_row(employment_id)
         stored = {f: current[f] for f in EMPLOYMENT_FIELDS}
         await _check_not_duplicate(current["staff"], values, employment_id=employment_id)
@@ -431,7 +421,7 @@ async def employment_end(*, employment_id: int, end_date: dt.date, actor: Any) -
     who = _actor(actor)
     end = _date(end_date, field="end_date", label="the end date")
     now = _now()
-    async with _write_transaction():
+    async with write_transaction():
         current = await _employment_row(employment_id)
         if end < current["start_date"]:
             raise PeopleError("The end date must be the same as or after the start date", "end_date")

@@ -21,10 +21,8 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from piccolo.engine.sqlite import TransactionType
-
 from workforce.config import get_settings
-from workforce.database import engine
+from workforce.database import engine, write_transaction
 from workforce.db import is_postgres
 from workforce.people.tables import StaffMember, UserAccount
 from workforce.reminders.selectors import DueItem, due_soon_everywhere
@@ -65,13 +63,6 @@ class SendReport:
     @property
     def ok(self) -> bool:
         return not self.failures
-
-
-def _write_transaction():
-    db = engine()
-    if is_postgres(db):
-        return db.transaction()
-    return db.transaction(transaction_type=TransactionType.immediate)
 
 
 async def digests_build(items: list[DueItem], *, as_of: dt.date) -> list[Digest]:
@@ -163,7 +154,7 @@ def digest_body(digest: Digest, *, as_of: dt.date) -> str:
 
 async def _claim(digest: Digest, period: str, now: dt.datetime) -> tuple[list[DueItem], list[int]]:
     """Record the digest's items not yet sent to this recipient this period; returns them and the row ids."""
-    async with _write_transaction():
+    async with write_transaction():
         db = engine()
         if is_postgres(db):
             # Two runs at once wait for each other here instead of both sending.

@@ -18,11 +18,8 @@ import datetime as dt
 import math
 from typing import Any
 
-from piccolo.engine.sqlite import TransactionType
-
 from workforce.audit import audit_record, changed_fields
-from workforce.database import engine
-from workforce.db import is_postgres
+from workforce.database import write_transaction
 from workforce.imports.vocabulary import (
     CPD_STATUSES,
     PLACEMENT_ROUTES,
@@ -79,13 +76,6 @@ def _now() -> dt.datetime:
 
 def _today() -> dt.date:
     return dt.date.today()
-
-
-def _write_transaction():
-    db = engine()
-    if is_postgres(db):
-        return db.transaction()
-    return db.transaction(transaction_type=TransactionType.immediate)
 
 
 def actor_name(actor: Any) -> str:
@@ -269,7 +259,7 @@ async def cpd_record_create(
     now = _now()
     verified = values["status"] == "verified"
     try:
-        async with _write_transaction():
+        async with write_transaction():
             record = CpdRecord(
                 staff=staff_id,
                 record_ref=None,
@@ -322,7 +312,7 @@ async def cpd_record_update(*, record_id: int, actor: Any, **changes: Any) -> Cp
     now = _now()
     old_file = None
     try:
-        async with _write_transaction():
+        async with write_transaction():
             before = await _cpd_row(record_id)
             after = {**before, **values}
             if replace_evidence:
@@ -359,7 +349,7 @@ async def cpd_record_delete(*, record_id: int, actor: Any) -> None:
     """Delete a CPD record and its evidence file."""
     who = actor_name(actor)
     await _cpd_row(record_id)
-    async with _write_transaction():
+    async with write_transaction():
         before = await _cpd_row(record_id)
         await CpdRecord.delete().where(CpdRecord.id == record_id)
         await audit_record(
@@ -378,7 +368,7 @@ async def cpd_record_verify(*, record_id: int, actor: Any) -> CpdRecord:
     who = actor_name(actor)
     await _cpd_row(record_id)
     now = _now()
-    async with _write_transaction():
+    async with write_transaction():
         before = await _cpd_row(record_id)
         if before["status"] != "verified":
             await CpdRecord.update(
@@ -436,7 +426,7 @@ async def qualification_record(
         raise TrainingError("The award date must be the same as or after the start date", "award_date")
     await _staff_exists(staff_id)
     now = _now()
-    async with _write_transaction():
+    async with write_transaction():
         if qualification_id is None:
             record = Qualification(staff=staff_id, **values, updated_at=now)
             await record.save()
@@ -502,7 +492,7 @@ async def placement_record(
     await _staff_exists(staff_id)
     values = {"route": matched_route, "host_urn": urn, "start_date": start, "end_date": end, "days": days}
     now = _now()
-    async with _write_transaction():
+    async with write_transaction():
         if placement_id is None:
             record = Placement(staff=staff_id, **values, updated_at=now)
             await record.save()
