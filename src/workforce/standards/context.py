@@ -227,36 +227,42 @@ class Context:
         return index
 
     @cached_property
-    def _positions_by_role(self) -> dict[int, dict[str, list[int]]]:
-        """For each school, each role: where its holders are in ``people_at_school`` (so in name order)."""
-        index: dict[int, dict[str, list[int]]] = {}
-        for urn, people in self.people_at_school.items():
-            by_role: dict[str, list[int]] = {}
-            for position, (_person, posts) in enumerate(people):
-                for post in posts:
-                    found = by_role.get(post.role)
-                    if found is None:
-                        by_role[post.role] = [position]
-                    elif found[-1] != position:
-                        found.append(position)
-            index[urn] = by_role
+    def _current_by_role(self) -> dict[str, dict[int, list[PostFacts]]]:
+        """Current posts at schools by role, then school."""
+        index: dict[str, dict[int, list[PostFacts]]] = {}
+        for urn, posts in self.current_by_school.items():
+            for post in posts:
+                by_school = index.get(post.role)
+                if by_school is None:
+                    by_school = index[post.role] = {}
+                found = by_school.get(urn)
+                if found is None:
+                    by_school[urn] = [post]
+                else:
+                    found.append(post)
         return index
 
     def school_people(
         self, school: SchoolFacts, roles: Iterable[str]
     ) -> list[tuple[PersonFacts, list[PostFacts]]]:
         """People with a current post at the school in one of ``roles``, sorted by name, with those posts."""
-        people = self.people_at_school.get(school.urn)
-        if not people:
-            return []
         wanted = roles if isinstance(roles, (set, frozenset)) else set(roles)
-        if len(wanted) == 1:  # the SENCOs, the head: straight from the index instead of reading everyone
+        if len(wanted) == 1:  # the SENCOs, the head: from their few posts instead of reading everyone
             (role,) = wanted
-            items = [people[position] for position in self._positions_by_role[school.urn].get(role, ())]
-        else:
-            items = people
+            by_person: dict[int, list[PostFacts]] = {}
+            for post in self._current_by_role.get(role, {}).get(school.urn, ()):
+                by_person.setdefault(post.person_id, []).append(post)
+            people = [
+                (
+                    self.person(pid),
+                    posts if len(posts) == 1 else sorted(posts, key=lambda p: (p.start, p.role)),
+                )
+                for pid, posts in by_person.items()
+            ]
+            people.sort(key=lambda item: person_sort_key(item[0]))
+            return people
         found = []
-        for item in items:
+        for item in self.people_at_school.get(school.urn, ()):
             posts = item[1]
             if len(posts) == 1:  # most people hold one post at a school: keep the pair as it is
                 if posts[0].role in wanted:

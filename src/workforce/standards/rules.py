@@ -526,6 +526,21 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
         slot[base] += tally.activities
         slot[base + index] += tally.hours
     nothing = (0, 0.0)
+    both = (
+        width == 3
+    )  # verified and self-reported hours (never -0.0: 0.0 + -0.0 is 0.0, so a + b == 0.0 + a + b)
+    rounded: dict[float, float] = {}  # hours -> round(hours, 2); a few hundred distinct values
+    ftes: dict[float, float] = {}  # summed FTE -> the FTE a requirement is pro rata to
+    missing = object()
+    this_years: dict[tuple[dt.date, float], tuple[CpdRequirement, str] | None] = {}  # (spell start, FTE) ->
+    last_years: dict[tuple[dt.date, float], tuple[CpdRequirement, str] | None] = {}
+
+    def done_in(slot: list, base: int) -> tuple[int, float]:
+        hours = slot[base + 1] + slot[base + 2] if both else slot[base + 1]
+        hours_rounded = rounded.get(hours)
+        if hours_rounded is None:
+            hours_rounded = rounded[hours] = round(hours, 2)
+        return slot[base], hours_rounded
 
     posts_by_person = ctx.posts_by_person
     standard_id, rule_id, basis = ctx.standard.id, rule.id, rule.basis
@@ -574,13 +589,20 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
                     )
                 )
                 continue
-            fte = round(min(1.0, fte), 4) or 1.0
-            req = requirement(year, spell_start, fte)
+            summed = fte
+            fte = ftes.get(summed)
+            if fte is None:
+                fte = ftes[summed] = round(min(1.0, summed), 4) or 1.0
+            key = (spell_start, fte)
+            req = this_years.get(key, missing)
+            if req is missing:
+                req = this_years[key] = requirement(year, spell_start, fte)
             done = done_by_person.get(person_id)
-            done_now = nothing if done is None else (done[0], round(sum(done[1:width], 0.0), 2))
+            done_now = nothing if done is None else done_in(done, 0)
             if req is None or (done_now[0] >= req[0].activities and done_now[1] + EPSILON >= req[0].hours):
                 needed = f"; {req[1]} required" if req else ""
-                reason = f"{person.name} has completed {described(done_now)} in {this_year}{needed}."
+                text = done_texts.get(done_now) or described(done_now)
+                reason = f"{person.name} has completed {text} in {this_year}{needed}."
                 append(
                     make_finding(
                         standard_id,
@@ -598,8 +620,10 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
                 )
                 continue
             req_now = req[1]
-            req_before = requirement(previous, spell_start, fte)
-            done_before = nothing if done is None else (done[width], round(sum(done[width + 1 :], 0.0), 2))
+            req_before = last_years.get(key, missing)
+            if req_before is missing:
+                req_before = last_years[key] = requirement(previous, spell_start, fte)
+            done_before = nothing if done is None else done_in(done, width)
             if req_before is not None and not (
                 done_before[0] >= req_before[0].activities and done_before[1] + EPSILON >= req_before[0].hours
             ):
