@@ -7,6 +7,7 @@ Parsers take the stripped, non-empty text of a cell and return a value or raise 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -81,7 +82,7 @@ def number(*, minimum: float | None = None, maximum: float | None = None):
             value = float(raw)
         except ValueError:
             raise FieldError(f"must be a number, got {raw!r}") from None
-        if value != value or value in (float("inf"), float("-inf")):
+        if math.isnan(value) or math.isinf(value):
             raise FieldError(f"must be a number, got {raw!r}")
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             if minimum is not None and maximum is not None:
@@ -132,9 +133,13 @@ def trust_uid(raw: str) -> str:
 
 
 class RowCells:
-    """One data row of a CSV file, read cell by cell; every failure becomes a row error on the report."""
+    """One data row of a CSV file, read cell by cell; every failure becomes a row error on the report.
 
-    __slots__ = ("row", "values", "index", "report", "ok")
+    ``cells`` holds the stripped text of each of the file's columns (``""`` for a cell the row lacks),
+    computed once for the row: importers read it directly where speed matters (a million-row file).
+    """
+
+    __slots__ = ("cells", "index", "ok", "report", "row", "values")
 
     def __init__(self, row: int, values: list[str], index: dict[str, int], report: ImportReport):
         self.row = row
@@ -142,16 +147,15 @@ class RowCells:
         self.index = index
         self.report = report
         self.ok = True
+        count = len(values)
+        self.cells = {column: values[p].strip() if p < count else "" for column, p in index.items()}
 
     def has(self, column: str) -> bool:
         """Whether the file has this column at all (an absent optional column leaves the field alone)."""
         return column in self.index
 
     def raw(self, column: str) -> str:
-        position = self.index.get(column)
-        if position is None or position >= len(self.values):
-            return ""
-        return self.values[position].strip()
+        return self.cells.get(column, "")
 
     def error(self, column: str, message: str) -> None:
         self.ok = False
@@ -166,7 +170,7 @@ class RowCells:
         default: Any = None,
     ) -> Any:
         """The parsed value of a cell; ``default`` when empty; None (and a row error) when invalid."""
-        raw = self.raw(column)
+        raw = self.cells.get(column, "")
         if raw == "":
             if required:
                 self.error(column, f"{column} is required")

@@ -93,7 +93,7 @@ class CsvSource:
             except csv.Error as exc:
                 raise UnreadableCsv(self.row_number + 1, f"this is not a readable CSV file: {exc}") from None
             self.row_number += 1
-            if not values or all(not value.strip() for value in values):
+            if not values or not "".join(values).strip():  # blank row: every cell empty or spaces
                 continue
             yield self.row_number, values
 

@@ -37,6 +37,15 @@ from workforce.people.validation import InvalidTRN, normalise_trn
 
 EXEMPTION_CUTOFF = dt.date(2009, 9, 1)
 
+# Cell parsers, built once (not once per row).
+_STAFF_ID = text(64)
+_NAME = text(100)
+_TITLE = text(20)
+_NOTE = text(2000)
+_ROLE = choice(ROLES, what="role")
+_FTE = number(minimum=0, maximum=1)
+_SENSORY = choice(SENSORY_CLASSES, SENSORY_CLASS_ALIASES, what="sensory class")
+
 PERSON_DEFAULTS = {"trn": None, "title": "", "email": None, "qts": False}
 # Columns of bulk-created rows, and the fields of their audit entries (in the order the entries list them).
 PERSON_COLUMNS = (
@@ -145,65 +154,70 @@ class StaffImporter(Importer):
 
     # -- one row
     def parse(self, cells: RowCells) -> StaffRow | None:
-        staff_ref = cells.get("staff_id", text(64), required=True)
+        # ``raw`` is the row's stripped cells by column (only the file's columns): read directly, as this
+        # runs once per row of files of a million rows; ``cells.get`` parses and reports a bad cell.
+        raw = cells.cells
+        get = cells.get
+        staff_ref = get("staff_id", _STAFF_ID, required=True)
         person: dict = {
-            "first_name": cells.get("first_name", text(100), required=True),
-            "last_name": cells.get("last_name", text(100), required=True),
+            "first_name": get("first_name", _NAME, required=True),
+            "last_name": get("last_name", _NAME, required=True),
         }
-        if cells.has("title"):
-            person["title"] = cells.get("title", text(20), default="")
-        if cells.has("trn"):
+        if "title" in raw:
+            person["title"] = get("title", _TITLE, default="")
+        if "trn" in raw:
             try:
-                person["trn"] = normalise_trn(cells.raw("trn"))
+                person["trn"] = normalise_trn(raw["trn"])
             except InvalidTRN as exc:
                 cells.error("trn", str(exc))
-        if cells.has("email"):
-            person["email"] = cells.get("email", email)
-        if cells.has("qts"):
-            person["qts"] = cells.get("qts", parse_bool, default=False)
+        if "email" in raw:
+            person["email"] = get("email", email)
+        if "qts" in raw:
+            person["qts"] = get("qts", parse_bool, default=False)
 
-        school = cells.get("school_urn", urn) if cells.has("school_urn") else None
-        trust = cells.get("trust_uid", trust_uid) if cells.has("trust_uid") else None
-        if cells.raw("school_urn") and cells.raw("trust_uid"):
+        school_raw, trust_raw = raw.get("school_urn", ""), raw.get("trust_uid", "")
+        school = get("school_urn", urn) if school_raw else None
+        trust = get("trust_uid", trust_uid) if trust_raw else None
+        if school_raw and trust_raw:
             cells.error(
                 "trust_uid",
                 "give school_urn for a post at a school or trust_uid for a trust-level post, not both",
             )
-        elif not cells.raw("school_urn") and not cells.raw("trust_uid"):
-            column = "school_urn" if cells.has("school_urn") else "trust_uid"
+        elif not school_raw and not trust_raw:
+            column = "school_urn" if "school_urn" in raw else "trust_uid"
             cells.error(column, "give school_urn for a post at a school, or trust_uid for a trust-level post")
 
-        role = cells.get("role", choice(ROLES, what="role"), required=True)
-        start = cells.get("start_date", parse_date, required=True)
+        role = get("role", _ROLE, required=True)
+        start = get("start_date", parse_date, required=True)
         employment: dict = {}
-        if cells.has("fte"):
-            employment["fte"] = cells.get("fte", number(minimum=0, maximum=1), default=1.0)
-        if cells.has("end_date"):
-            end = employment["end_date"] = cells.get("end_date", parse_date)
+        if "fte" in raw:
+            employment["fte"] = get("fte", _FTE, default=1.0)
+        if "end_date" in raw:
+            end = employment["end_date"] = get("end_date", parse_date) if raw["end_date"] else None
             if end and start and end < start:
                 cells.error(
                     "end_date", f"end date {end.isoformat()} is before the start date {start.isoformat()}"
                 )
-        if cells.has("senior_leader"):
-            employment["senior_leader"] = cells.get("senior_leader", parse_bool, default=False)
-        if cells.has("senco_fte"):
-            senco_fte = employment["senco_fte"] = cells.get("senco_fte", number(minimum=0, maximum=1))
+        if "senior_leader" in raw:
+            employment["senior_leader"] = get("senior_leader", parse_bool, default=False)
+        if "senco_fte" in raw:
+            senco_fte = employment["senco_fte"] = get("senco_fte", _FTE) if raw["senco_fte"] else None
             fte = employment.get("fte", 1.0)
             if senco_fte is not None and fte is not None and senco_fte > fte:
                 cells.error("senco_fte", f"SENCO time {senco_fte:g} FTE is more than the post's FTE {fte:g}")
-        if cells.has("sensory_class"):
-            sensory = employment["sensory_class"] = cells.get(
-                "sensory_class", choice(SENSORY_CLASSES, SENSORY_CLASS_ALIASES, what="sensory class")
+        if "sensory_class" in raw:
+            sensory = employment["sensory_class"] = (
+                get("sensory_class", _SENSORY) if raw["sensory_class"] else None
             )
-            since = cells.get("sensory_class_since", parse_date) if cells.has("sensory_class_since") else None
-            if since and not cells.raw("sensory_class"):
+            since = get("sensory_class_since", parse_date) if raw.get("sensory_class_since") else None
+            if since and not raw["sensory_class"]:
                 cells.error("sensory_class_since", "a date is given but sensory_class is empty")
             # Without its own date, the sensory class is taken to have started with the post.
             employment["sensory_class_since"] = (since or start) if sensory else None
-        elif cells.has("sensory_class_since") and cells.raw("sensory_class_since"):
+        elif raw.get("sensory_class_since"):
             cells.error("sensory_class_since", "needs the sensory_class column too")
 
-        exemption = self._exemption(cells)
+        exemption = self._exemption(cells) if "senco_exempt" in raw else None
         if not cells.ok:
             return None
 
@@ -219,9 +233,7 @@ class StaffImporter(Importer):
         served_from = cells.get("senco_served_from", parse_date) if cells.has("senco_served_from") else None
         served_to = cells.get("senco_served_to", parse_date) if cells.has("senco_served_to") else None
         note = (
-            cells.get("senco_exemption_note", text(2000), default="")
-            if cells.has("senco_exemption_note")
-            else ""
+            cells.get("senco_exemption_note", _NOTE, default="") if cells.has("senco_exemption_note") else ""
         )
         if not exempt:
             for column in ("senco_served_from", "senco_served_to", "senco_exemption_note"):
