@@ -222,8 +222,8 @@ class Context:
                 (person(pid), items if len(items) == 1 else sorted(items, key=lambda p: (p.start, p.role)))
                 for pid, items in by_person.items()
             ]
-            people.sort(key=lambda item: person_sort_key(item[0]))
-            index[urn] = people
+            people.sort(key=lambda item: (item[0].last_name.lower(), item[0].first_name.lower(), item[0].id))
+            index[urn] = people  # (person_sort_key, inline: a million calls saved)
         return index
 
     @cached_property

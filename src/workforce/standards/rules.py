@@ -476,16 +476,10 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
     due_soon_from = month_day_in_year(rule["due_soon_from"], year)
     this_year, year_end, last_year = year.label, fd(year.end), previous.describe()
 
-    # (year start, requirement start, FTE) -> (requirement, its description) or None: most people share a handful
-    known: dict[tuple, tuple[CpdRequirement, str] | None] = {}
-
     def requirement(y: AcademicYear, spell_start: dt.date, fte: float) -> tuple[CpdRequirement, str] | None:
+        """The requirement of year ``y`` and its description, or None when it does not apply that year."""
         start = max(y.start, spell_start + grace, effective_from)
-        key = (y.start, start, fte)
-        if key in known:
-            return known[key]
         if start > y.end:
-            known[key] = None
             return None
         fraction = ((y.end - start).days + 1) / y.days
         activities = math.ceil(min_activities * fraction - EPSILON) if min_activities else 0
@@ -493,20 +487,12 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
         if pro_rata_part_time and fte < 1:
             hours *= fte
         req = CpdRequirement(y, start, fraction, activities, round(hours, 2), fte)
-        known[key] = (req, req.describe())
-        return known[key]
-
-    done_texts: dict[tuple[int, float], str] = {}
-
-    def described(done: tuple[int, float]) -> str:
-        text = done_texts.get(done)
-        if text is None:
-            text = done_texts[done] = _describe_done(*done, verified_only)
-        return text
+        return req, req.describe()
 
     # What each person has done, from the tallies in one pass: [activities, hours per counted status] for this
     # year, then the same for last year. Hours are added per status first, then across statuses in the order
-    # above, exactly as they always were (floating-point sums depend on their order).
+    # above, as they always were (floating-point sums depend on their order; a slot is never -0.0, since
+    # 0.0 + -0.0 is 0.0, so a + b below equals 0.0 + a + b).
     width = len(statuses) + 1
     position = {status: index for index, status in enumerate(statuses, start=1)}
     done_by_person: dict[int, list] = {}
@@ -525,22 +511,29 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
             slot = done_by_person[tally.person_id] = [0] + [0.0] * (width - 1) + [0] + [0.0] * (width - 1)
         slot[base] += tally.activities
         slot[base + index] += tally.hours
-    nothing = (0, 0.0)
-    both = (
-        width == 3
-    )  # verified and self-reported hours (never -0.0: 0.0 + -0.0 is 0.0, so a + b == 0.0 + a + b)
-    rounded: dict[float, float] = {}  # hours -> round(hours, 2); a few hundred distinct values
-    ftes: dict[float, float] = {}  # summed FTE -> the FTE a requirement is pro rata to
-    missing = object()
+
+    # Most people share a few hundred values of these: each is worked out once.
+    rounded: dict[float, float] = {}  # hours -> round(hours, 2)
+    ftes: dict[float, float] = {}  # FTE of the current posts -> the FTE a requirement is pro rata to
     this_years: dict[tuple[dt.date, float], tuple[CpdRequirement, str] | None] = {}  # (spell start, FTE) ->
     last_years: dict[tuple[dt.date, float], tuple[CpdRequirement, str] | None] = {}
+    done_texts: dict[tuple[int, float], str] = {}  # (activities, hours) -> "2 SEND CPD activities (3 hours)"
+    missing = object()
 
-    def done_in(slot: list, base: int) -> tuple[int, float]:
-        hours = slot[base + 1] + slot[base + 2] if both else slot[base + 1]
+    def done_in(slot: list | None, base: int) -> tuple[int, float]:
+        if slot is None:
+            return 0, 0.0
+        hours = slot[base + 1] + slot[base + 2] if width == 3 else slot[base + 1]
         hours_rounded = rounded.get(hours)
         if hours_rounded is None:
             hours_rounded = rounded[hours] = round(hours, 2)
         return slot[base], hours_rounded
+
+    def described(done: tuple[int, float]) -> str:
+        text = done_texts.get(done)
+        if text is None:
+            text = done_texts[done] = _describe_done(*done, verified_only)
+        return text
 
     posts_by_person = ctx.posts_by_person
     standard_id, rule_id, basis = ctx.standard.id, rule.id, rule.basis
@@ -560,91 +553,71 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
         urn, trust_uid = school.urn, school.trust_uid
         for person, _posts in staff:
             person_id = person.id
-            posts = posts_by_person[person_id]
+            posts = posts_by_person[person_id]  # all their posts, past and current, at any school
             if len(posts) == 1:  # their one post is the current one here, in one of the roles
-                post = posts[0]
-                spell_start, fte = post.start, 0 + post.fte
+                spell_start, summed_fte = posts[0].start, 0 + posts[0].fte
             else:
-                spell_start, fte = _spell_and_fte(posts, roles, as_of, gap_days)
+                spell_start, summed_fte = _spell_and_fte(posts, roles, as_of, gap_days)
                 if spell_start is None:
                     spell_start = as_of
+            judged = False  # a gap or due-soon, which an advisory school turns into advisory
+            due = None
             if as_of < spell_start + grace:
+                outcome = NOT_APPLICABLE
                 reason = (
                     f"{person.name} started on {fd(spell_start)}; no SEND CPD is required in the first "
                     f"{grace_days} days (it is required from {fd(spell_start + grace)})."
                 )
+            else:
+                fte = ftes.get(summed_fte)
+                if fte is None:
+                    fte = ftes[summed_fte] = round(min(1.0, summed_fte), 4) or 1.0
+                key = (spell_start, fte)
+                req = this_years.get(key, missing)
+                if req is missing:
+                    req = this_years[key] = requirement(year, spell_start, fte)
+                done = done_by_person.get(person_id)
+                done_now = done_in(done, 0)
+                if req is None or (
+                    done_now[0] >= req[0].activities and done_now[1] + EPSILON >= req[0].hours
+                ):
+                    outcome = MET
+                    needed = f"; {req[1]} required" if req else ""
+                    reason = f"{person.name} has completed {described(done_now)} in {this_year}{needed}."
+                else:
+                    judged = True
+                    req_now = req[1]
+                    req_before = last_years.get(key, missing)
+                    if req_before is missing:
+                        req_before = last_years[key] = requirement(previous, spell_start, fte)
+                    done_before = done_in(done, width)
+                    if req_before is not None and not (
+                        done_before[0] >= req_before[0].activities
+                        and done_before[1] + EPSILON >= req_before[0].hours
+                    ):
+                        outcome, due = GAP, previous.end
+                        reason = (
+                            f"{person.name} completed {described(done_before)} in {last_year}, short of the "
+                            f"{req_before[1]} required, and has {described(done_now)} so far in {this_year} "
+                            f"({req_now} due by {year_end})."
+                        )
+                    elif as_of >= due_soon_from:
+                        outcome, due = DUE_SOON, year.end
+                        reason = (
+                            f"{person.name} has {described(done_now)} recorded in {this_year}; {req_now} must be "
+                            f"completed by {year_end}."
+                        )
+                    else:
+                        outcome, due = MET, year.end
+                        reason = (
+                            f"{person.name} has until {year_end} to complete {req_now} in {this_year} "
+                            f"({described(done_now)} so far)."
+                        )
+            if judged and treatment != REQUIRED:
                 append(
-                    make_finding(
-                        standard_id,
-                        rule_id,
-                        SUBJECT_PERSON,
-                        NOT_APPLICABLE,
-                        basis,
-                        reason,
-                        urn,
-                        trust_uid,
-                        person_id,
-                        None,
-                        None,
-                    )
-                )
-                continue
-            summed = fte
-            fte = ftes.get(summed)
-            if fte is None:
-                fte = ftes[summed] = round(min(1.0, summed), 4) or 1.0
-            key = (spell_start, fte)
-            req = this_years.get(key, missing)
-            if req is missing:
-                req = this_years[key] = requirement(year, spell_start, fte)
-            done = done_by_person.get(person_id)
-            done_now = nothing if done is None else done_in(done, 0)
-            if req is None or (done_now[0] >= req[0].activities and done_now[1] + EPSILON >= req[0].hours):
-                needed = f"; {req[1]} required" if req else ""
-                text = done_texts.get(done_now) or described(done_now)
-                reason = f"{person.name} has completed {text} in {this_year}{needed}."
-                append(
-                    make_finding(
-                        standard_id,
-                        rule_id,
-                        SUBJECT_PERSON,
-                        MET,
-                        basis,
-                        reason,
-                        urn,
-                        trust_uid,
-                        person_id,
-                        None,
-                        None,
-                    )
-                )
-                continue
-            req_now = req[1]
-            req_before = last_years.get(key, missing)
-            if req_before is missing:
-                req_before = last_years[key] = requirement(previous, spell_start, fte)
-            done_before = nothing if done is None else done_in(done, width)
-            if req_before is not None and not (
-                done_before[0] >= req_before[0].activities and done_before[1] + EPSILON >= req_before[0].hours
-            ):
-                outcome, due = GAP, previous.end
-                reason = (
-                    f"{person.name} completed {described(done_before)} in {last_year}, short of the {req_before[1]} "
-                    f"required, and has {described(done_now)} so far in {this_year} ({req_now} due by {year_end})."
-                )
-            elif as_of >= due_soon_from:
-                outcome, due = DUE_SOON, year.end
-                reason = (
-                    f"{person.name} has {described(done_now)} recorded in {this_year}; {req_now} must be completed "
-                    f"by {year_end}."
+                    ctx.person_finding(rule, school, person, outcome, reason, due=due, treatment=treatment)
                 )
             else:
-                outcome, due = MET, year.end
-                reason = (
-                    f"{person.name} has until {year_end} to complete {req_now} in {this_year} "
-                    f"({described(done_now)} so far)."
-                )
-            if treatment == REQUIRED:
                 append(
                     make_finding(
                         standard_id,
@@ -659,10 +632,6 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
                         due,
                         None,
                     )
-                )
-            else:
-                append(
-                    ctx.person_finding(rule, school, person, outcome, reason, due=due, treatment=treatment)
                 )
     return out
 
@@ -1074,15 +1043,17 @@ def _placement_text(placement: PlacementFacts) -> str:
 
 def check_specialist_placement(rule: Rule, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
-    roles = ctx.roles("teacher")
+    roles = set(ctx.roles("teacher"))
     routes = set(rule["routes"])
     since = add_years(ctx.as_of, -rule["lookback_years"])
     placements_by_person = ctx.placements_by_person
     for school, treatment in ctx.for_schools(rule, out):
         ects = []
-        for person, _posts in ctx.school_people(school, roles):
+        # Everyone at the school, in name order (what school_people reads): most have no placement at all, so
+        # that is looked up first and the roles only for those who have one.
+        for person, posts in ctx.people_at_school.get(school.urn, ()):
             own = placements_by_person.get(person.id)
-            if not own:  # most teachers: no ITT or ECF placement recorded
+            if not own or not any(post.role in roles for post in posts):
                 continue
             placements = [p for p in own if p.route in routes and p.start <= ctx.as_of]
             recent = [p for p in placements if (p.end or p.start) >= since]
