@@ -46,6 +46,7 @@ class Importer:
     # HR files: header names are matched loosely ("Staff ID" = staff_id) and unknown columns are refused,
     # so a misspelt optional column cannot be silently ignored. GIAS: exact names, extra columns ignored.
     loose_header: ClassVar[bool] = True
+    chunk_rows: ClassVar[int] = CHUNK_ROWS  # rows read before they are processed together
 
     def __init__(self, report: ImportReport, *, actor: str, now: dt.datetime, **options: Any):
         self.report = report
@@ -213,7 +214,7 @@ async def _read_and_process(importer: Importer, csv_file, index: dict[str, int],
             parsed = importer.parse(RowCells(row_number, values, index, report))
             if parsed is not None:
                 chunk.append(parsed)
-            if report.rows_read % CHUNK_ROWS == 0:
+            if report.rows_read % importer.chunk_rows == 0:
                 await hand_over(chunk)
                 chunk = []
                 if progress:

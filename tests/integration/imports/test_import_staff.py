@@ -8,6 +8,7 @@ import json
 import pytest
 from import_helpers import csv_bytes, fixture, must_import, run
 
+from workforce.imports.staff import StaffImporter
 from workforce.people.tables import AuditEntry, Employment, SencoExemption, StaffMember
 
 HEADER = [
@@ -120,7 +121,7 @@ async def test_every_created_record_is_audited_in_the_same_import(trust_schools)
         by_entity.setdefault(e["entity"], []).append(e)
     assert len(by_entity["staff_member"]) == 7 and len(by_entity["employment"]) == 8
     khan = await StaffMember.select().where(StaffMember.staff_ref == "S001").first()
-    created = [e for e in by_entity["staff_member"] if e["entity_id"] == khan["id"]][0]
+    created = next(e for e in by_entity["staff_member"] if e["entity_id"] == khan["id"])
     assert created["staff"] == khan["id"]
     after = as_dict(created["after"])
     assert after["trn"] == "1234567" and after["last_name"] == "Khan"
@@ -197,13 +198,17 @@ async def test_a_person_can_be_added_to_a_second_school_later(staff):
         ),
         (
             {"urn": "", "uid": ""},
-            "row 2, column school_urn: give school_urn for a post at a school, or trust_uid for a "
-            "trust-level post",
+            (
+                "row 2, column school_urn: give school_urn for a post at a school, or trust_uid for a "
+                "trust-level post"
+            ),
         ),
         (
             {"uid": "5001"},
-            "row 2, column trust_uid: give school_urn for a post at a school or trust_uid for a trust-level "
-            "post, not both",
+            (
+                "row 2, column trust_uid: give school_urn for a post at a school or trust_uid for a trust-level "
+                "post, not both"
+            ),
         ),
         ({"start": "2024-13-01"}, "row 2, column start_date: '2024-13-01' is not a real date"),
         (
@@ -213,8 +218,10 @@ async def test_a_person_can_be_added_to_a_second_school_later(staff):
         ({"start": ""}, "row 2, column start_date: start_date is required"),
         (
             {"role": "caretaker"},
-            "row 2, column role: unknown role 'caretaker'; expected one of: teacher, ta, senco, "
-            "headteacher, deputy-head, assistant-head, trust-leader, other",
+            (
+                "row 2, column role: unknown role 'caretaker'; expected one of: teacher, ta, senco, "
+                "headteacher, deputy-head, assistant-head, trust-leader, other"
+            ),
         ),
         ({"fte": "1.5"}, "row 2, column fte: must be between 0 and 1, got '1.5'"),
         ({"fte": "full"}, "row 2, column fte: must be a number, got 'full'"),
@@ -249,7 +256,7 @@ async def test_trn_already_on_another_staff_id_is_an_error(staff):
 async def test_a_trn_taken_from_one_person_cannot_go_to_another_in_the_same_file(staff, dry_run):
     """S001 holds 1234567; the file gives S001 a new TRN and, rows later (another chunk), S001's old one to
     S999. Whether S001's row was already written or not, the answer is the same: an error."""
-    filler = [row(f"F{i:04d}", first=f"F{i}") for i in range(2500)]
+    filler = [row(f"F{i:05d}", first=f"F{i}") for i in range(StaffImporter.chunk_rows + 500)]
     data = csv_bytes(
         HEADER,
         row("S001", trn="7777777", first="Amina", last="Khan", role="senco", start="2023-01-03"),
@@ -258,7 +265,10 @@ async def test_a_trn_taken_from_one_person_cannot_go_to_another_in_the_same_file
     )
     report = await run("staff", data, dry_run=dry_run)
     assert report.error_lines() == [
-        "row 2503, column trn: TRN 1234567 already belongs to staff id 'S001'; a TRN identifies one person"
+        (
+            f"row {len(filler) + 3}, column trn: TRN 1234567 already belongs to staff id 'S001'; "
+            "a TRN identifies one person"
+        )
     ]
     assert (await StaffMember.select(StaffMember.trn).where(StaffMember.staff_ref == "S001").first()) == {
         "trn": "1234567"
@@ -284,9 +294,11 @@ async def test_one_person_with_different_details_on_two_rows(trust_schools):
     data = csv_bytes(HEADER, row(), row(last="Evens", role="senco"))
     report = await run("staff", data)
     assert report.error_lines() == [
-        "row 3, column staff_id: staff id 'S100' is on row 2 with different personal details; every row of "
-        "one "
-        "person must repeat the same name, TRN, email, QTS and exemption"
+        (
+            "row 3, column staff_id: staff id 'S100' is on row 2 with different personal details; every row of "
+            "one "
+            "person must repeat the same name, TRN, email, QTS and exemption"
+        )
     ]
 
 
@@ -300,8 +312,10 @@ async def test_exemption_rules(trust_schools):
     )
     report = await run("staff", data)
     assert report.error_lines() == [
-        "row 2, column senco_served_from: the exemption is for SENCOs serving before 1 September 2009, got "
-        "2010-01-01",
+        (
+            "row 2, column senco_served_from: the exemption is for SENCOs serving before 1 September 2009, got "
+            "2010-01-01"
+        ),
         "row 3, column senco_served_from: only used when senco_exempt is yes",
         "row 4, column senco_served_to: is before senco_served_from",
     ]
@@ -311,10 +325,12 @@ async def test_header_problems_are_reported_on_row_one(trust_schools):
     report = await run("staff", b"Staff ID,First Name,surname,role,start_date,school_urn\n")
     assert report.error_lines() == [
         "row 1, column last_name: required column is missing from the header row",
-        "row 1, column surname: unknown column; the staff format has: staff_id, first_name, last_name, role, "
-        "start_date, trn, title, email, qts, school_urn, trust_uid, fte, end_date, senior_leader, senco_fte, "
-        "sensory_class, sensory_class_since, senco_exempt, senco_served_from, senco_served_to, "
-        "senco_exemption_note",
+        (
+            "row 1, column surname: unknown column; the staff format has: staff_id, first_name, last_name, role, "
+            "start_date, trn, title, email, qts, school_urn, trust_uid, fte, end_date, senior_leader, senco_fte, "
+            "sensory_class, sensory_class_since, senco_exempt, senco_served_from, senco_served_to, "
+            "senco_exemption_note"
+        ),
     ]
     empty = await run("staff", b"")
     assert empty.error_lines() == [
@@ -334,11 +350,12 @@ async def test_errors_on_several_rows_are_all_listed_and_nothing_is_written(trus
 
 async def test_a_bad_row_at_the_end_of_a_long_file_writes_nothing(trust_schools):
     """Thousands of good rows are written chunk by chunk inside the transaction, then rolled back."""
-    rows = [row(f"S{i:05d}", trn=f"{1000000 + i}", first=f"P{i}") for i in range(4500)]
+    n = 2 * StaffImporter.chunk_rows + 500
+    rows = [row(f"S{i:05d}", trn=f"{1000000 + i}", first=f"P{i}") for i in range(n)]
     rows.append(row("S99999", trn="12345"))
     report = await run("staff", csv_bytes(HEADER, *rows))
-    assert report.rows_read == 4501
-    assert report.error_lines() == ["row 4502, column trn: TRN must be exactly 7 digits, got '12345'"]
+    assert report.rows_read == n + 1
+    assert report.error_lines() == [f"row {n + 2}, column trn: TRN must be exactly 7 digits, got '12345'"]
     assert await counts() == NOTHING
 
 

@@ -79,7 +79,8 @@ def exact(value) -> str:
 
 @pytest.mark.parametrize("dry_run", [True, False])
 async def test_rules_across_the_whole_file_name_the_earlier_row_in_another_chunk(trust_schools, dry_run):
-    rows = person_rows(2600)
+    n = StaffImporter.chunk_rows + 600  # the last rows are in the second chunk
+    rows = person_rows(n)
     first, trn_owner, post = rows[0], rows[2], rows[4]  # rows 2, 4 and 6 of the file
     rows.append([first[0], first[1], first[2], "Other", *first[4:9], "ta", *first[10:]])  # other details
     rows.append(
@@ -89,26 +90,27 @@ async def test_rules_across_the_whole_file_name_the_earlier_row_in_another_chunk
     report = await run("staff", csv_bytes(HEADER, *rows), dry_run=dry_run)
     assert report.error_lines() == [
         (
-            f"row 2602, column staff_id: staff id {first[0]!r} is on row 2 with different personal details; "
+            f"row {n + 2}, column staff_id: staff id {first[0]!r} is on row 2 with different personal details; "
             "every row of one person must repeat the same name, TRN, email, QTS and exemption"
         ),
-        f"row 2603, column trn: TRN {trn_owner[1]} is also given for staff id {trn_owner[0]!r} on row 4",
-        "row 2604, column staff_id: duplicate employment: same staff id, school, role and start date as row 6",
+        f"row {n + 3}, column trn: TRN {trn_owner[1]} is also given for staff id {trn_owner[0]!r} on row 4",
+        f"row {n + 4}, column staff_id: duplicate employment: same staff id, school, role and start date as row 6",
     ]
     assert not report.applied
     assert await StaffMember.count() == 0 and await AuditEntry.count() == 0
 
 
 async def test_a_second_post_in_a_later_chunk_is_added_to_the_person_created_earlier(trust_schools):
-    rows = person_rows(2500)
+    n = StaffImporter.chunk_rows + 500
+    rows = person_rows(n)
     again = list(rows[1])
     again[7], again[9] = "140003", "senco"
     rows.append(again)
     dry = await run("staff", csv_bytes(HEADER, *rows), dry_run=True)
     real = await must_import("staff", csv_bytes(HEADER, *rows))
     assert dry.ok and dry.entities == real.entities
-    assert real.entities["staff members"].created == 2500
-    assert real.entities["employments"].created == 2501
+    assert real.entities["staff members"].created == n
+    assert real.entities["employments"].created == n + 1
     person = await StaffMember.select(StaffMember.id).where(StaffMember.staff_ref == rows[1][0]).first()
     assert await Employment.count().where(Employment.staff == person["id"]) == 2
 
@@ -170,17 +172,20 @@ async def test_bulk_created_records_are_audited_exactly_as_before_on_either_engi
 
 
 async def test_reimport_after_a_bulk_import_changes_nothing(trust_schools):
-    data = csv_bytes(HEADER, *person_rows(2100))
+    n = StaffImporter.chunk_rows + 100
+    data = csv_bytes(HEADER, *person_rows(n))
     await must_import("staff", data)
     audit = await AuditEntry.count()
     again = await must_import("staff", data)
-    assert again.created == again.updated == 0 and again.unchanged == 4200
+    assert again.created == again.updated == 0 and again.unchanged == 2 * n
     assert await AuditEntry.count() == audit
 
 
 class SampledStaffImporter(StaffImporter):
     """The staff importer, noting Python's allocated memory as each chunk is handed to it (the previous
     chunk done, the next not yet read: the same moment of the pipeline every time)."""
+
+    chunk_rows = 2000  # 10 chunks in 20,000 rows
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,7 +200,7 @@ async def test_the_importer_keeps_no_state_that_grows_with_the_file(trust_school
     """Nothing per row is kept for the whole file: Python's allocated memory as each chunk of 2,000 rows
     starts does not grow as the rows go by, and the importer's own containers stay small. (Before the
     seen keys moved to the database, it grew by about 450 bytes a row.)"""
-    rows = 20_000
+    rows = 10 * SampledStaffImporter.chunk_rows
     data = csv_bytes(HEADER, *person_rows(rows))
     importer = SampledStaffImporter(ImportReport(kind="staff"), actor="test", now=dt.datetime.now(dt.UTC))
     tracemalloc.start()
@@ -205,9 +210,9 @@ async def test_the_importer_keeps_no_state_that_grows_with_the_file(trust_school
         tracemalloc.stop()
     assert importer.report.applied, importer.report.error_lines()
     samples = importer.samples
-    assert len(samples) == rows // base.CHUNK_ROWS
+    assert len(samples) == rows // SampledStaffImporter.chunk_rows
     # From the 3rd chunk on (the first two warm caches up: statements, COPY codecs), over 14,000 rows.
-    growth_per_row = (max(samples[3:]) - samples[2]) / ((len(samples) - 3) * base.CHUNK_ROWS)
+    growth_per_row = (max(samples[3:]) - samples[2]) / ((len(samples) - 3) * SampledStaffImporter.chunk_rows)
     assert growth_per_row < 30, f"memory grows by {growth_per_row:.0f} bytes a row: {samples}"
     for name, value in vars(importer).items():
         if isinstance(value, dict | list | set) and name != "samples":
