@@ -242,10 +242,11 @@ class Sql:
         name = table._meta.tablename
         function = "json_build_object" if self.postgres else "json_object"
         after = ", ".join(f"'{c}', {self._json_value(table, c)}" for c in audit.fields)
-        if self.postgres:
+        low, high = min(ids), max(ids)
+        if high - low + 1 == len(ids):  # one range (always on SQLite; on PostgreSQL unless interleaved)
+            condition, args = "id BETWEEN ? AND ?", [low, high]
+        else:
             condition, args = "id = ANY(?::int4[])", [list(ids)]
-        else:  # ids from allocate_ids: one contiguous range
-            condition, args = "id BETWEEN ? AND ?", [min(ids), max(ids)]
         await self.execute(
             "INSERT INTO audit_entry (at, actor, action, entity, entity_id, staff, before, after) "
             f"SELECT ?, ?, 'create', '{name}', id, {audit.staff_column}, NULL, {function}({after}) "

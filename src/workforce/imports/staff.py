@@ -335,20 +335,19 @@ class StaffImporter(Importer):
             return
         schools = await self._school_ids({r.urn for r in rows if r.urn})
         trusts = await self._trust_ids({r.trust_uid for r in rows if r.trust_uid})
-        people = {
-            p["staff_ref"]: p
-            for p in await self.sql.select_in(
-                StaffMember,
-                "id, staff_ref, trn, title, first_name, last_name, email, qts",
-                "staff_ref",
-                {r.staff_ref for r in rows},
-            )
-        }
+        # One statement for the people these rows name and the holders of the TRNs they give.
+        refs = {r.staff_ref for r in rows}
         trns = {r.person["trn"] for r in rows if r.person.get("trn")}
-        trn_owner = {
-            p["trn"]: p["staff_ref"]
-            for p in await self.sql.select_in(StaffMember, "staff_ref, trn", "trn", trns)
-        }
+        by_ref, ref_param = self.sql.in_list("staff_ref", refs)
+        by_trn, trn_param = self.sql.in_list("trn", trns)
+        stored = await self.sql.fetch(
+            "SELECT id, staff_ref, trn, title, first_name, last_name, email, qts FROM staff_member "
+            f"WHERE {by_ref} OR {by_trn}",
+            ref_param,
+            trn_param,
+        )
+        people = {p["staff_ref"]: p for p in stored if p["staff_ref"] in refs}
+        trn_owner = {p["trn"]: p["staff_ref"] for p in stored if p["trn"] in trns}
         for r in rows:
             if r.urn and r.urn not in schools:
                 report.add_error(r.row, "school_urn", UNKNOWN_SCHOOL.format(urn=r.urn))
