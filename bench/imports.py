@@ -19,6 +19,7 @@ import asyncio
 import csv
 import datetime as dt
 import io
+import os
 import time
 from pathlib import Path
 
@@ -108,6 +109,7 @@ async def run_import(path: Path) -> None:
 
     await empty_staff()
     baseline = current_rss_mb()
+    when = _when()
     began = time.perf_counter()
     report = await import_file("staff", path, actor="bench")
     seconds = time.perf_counter() - began
@@ -123,7 +125,13 @@ async def run_import(path: Path) -> None:
         staff=await StaffMember.count(),
         employments=await Employment.count(),
         audit_entries=await AuditEntry.count(),
+        **when,
     )
+
+
+def _when() -> dict:
+    """When a measurement started, and the machine's load then (it is shared: ratios are what count)."""
+    return {"started": time.strftime("%H:%M:%S"), "load": round(os.getloadavg()[0], 1)}
 
 
 def _rows(path: Path):
@@ -227,6 +235,7 @@ async def run_floor(path: Path, method: str) -> None:
 
     rows = sum(1 for _ in _rows(path))
     baseline = current_rss_mb()
+    when = _when()
     began = time.perf_counter()
     if is_postgres(db):
         import asyncpg
@@ -300,6 +309,7 @@ async def run_floor(path: Path, method: str) -> None:
         rows_per_s=round(rows / seconds),
         baseline_rss_mb=baseline,
         peak_rss_mb=peak_rss_mb(),
+        **when,
     )
 
 
@@ -356,6 +366,8 @@ def report(results: list[dict]) -> None:
                     r["peak_rss_mb"],
                     r["baseline_rss_mb"],
                     "",
+                    r.get("started", ""),
+                    r.get("load", ""),
                 ]
             )
         full = imports[-1] if imports else None
@@ -370,10 +382,28 @@ def report(results: list[dict]) -> None:
                     r["peak_rss_mb"],
                     r["baseline_rss_mb"],
                     ratio(full["seconds"], r["seconds"]) if full and full["rows"] == r["rows"] else "",
+                    r.get("started", ""),
+                    r.get("load", ""),
                 ]
             )
     print("\nStaff import vs a bare insert of the same rows (ratio = importer time / floor time)")
-    print(table(["engine", "what", "rows", "seconds", "rows/s", "peak MB", "start MB", "ratio"], lines))
+    print(
+        table(
+            [
+                "engine",
+                "what",
+                "rows",
+                "seconds",
+                "rows/s",
+                "peak MB",
+                "start MB",
+                "ratio",
+                "started",
+                "load",
+            ],
+            lines,
+        )
+    )
 
 
 def main(argv=None) -> None:
