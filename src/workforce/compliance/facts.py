@@ -317,7 +317,11 @@ async def facts_gather(
             )
         )
 
-    post_rows = await scope.fetch(
+    # Each kind of fact is built as soon as its rows arrive and the rows are dropped: the driver's rows of one
+    # statement are all that is held at a time, and the facts already built are out of the collector's way
+    # (gc_paused) while the next statement's rows come in.
+    memo = _Converters()
+    rows = await scope.fetch(
         "SELECT e.staff AS staff, e.role AS role, e.start_date AS start_date, e.end_date AS end_date, s.urn AS urn, "
         "t.uid AS trust_uid, CAST(e.fte AS DOUBLE PRECISION) AS fte, e.senior_leader AS senior_leader, "
         "CAST(e.senco_fte AS DOUBLE PRECISION) AS senco_fte, e.sensory_class AS sensory_class, "
@@ -325,18 +329,29 @@ async def facts_gather(
         "LEFT JOIN school s ON s.id = e.school LEFT JOIN trust t ON t.id = e.trust "
         "WHERE e.staff IN (SELECT id FROM scope_staff)"
     )
-    people_rows = await scope.fetch(
+    with gc_paused():
+        posts = _posts(rows, memo)
+    del rows  # before the next statement's rows arrive
+    rows = await scope.fetch(
         "SELECT p.id AS id, p.title AS title, p.first_name AS first_name, p.last_name AS last_name, p.trn AS trn, "
         "p.qts AS qts FROM staff_member p WHERE p.id IN (SELECT id FROM scope_staff)"
     )
-    qualification_rows = await scope.fetch(
+    with gc_paused():
+        people = _people(rows, memo)
+    del rows
+    rows = await scope.fetch(
         "SELECT q.staff AS staff, q.kind AS kind, q.status AS status, q.start_date AS start_date, "
         "q.award_date AS award_date FROM qualification q WHERE q.staff IN (SELECT id FROM scope_staff)"
     )
-    exemption_rows = await scope.fetch(
+    with gc_paused():
+        qualifications = _qualifications(rows, memo)
+    del rows
+    rows = await scope.fetch(
         "SELECT x.staff AS staff, x.served_from AS served_from, x.served_to AS served_to FROM senco_exemption x "
         "WHERE x.staff IN (SELECT id FROM scope_staff)"
     )
+    exemptions = tuple(ExemptionFacts(staff, memo.day[start], memo.day[end]) for staff, start, end in rows)
+    del rows
     year = academic_year(as_of)
     previous = year.previous()
     # One row per person: SEND CPD counted and summed per academic year (this one, the one before) and
@@ -353,7 +368,7 @@ async def facts_gather(
         columns.append(f"SUM(CASE WHEN {when} THEN 1 ELSE 0 END) AS {name}_n")
         columns.append(f"SUM(CASE WHEN {when} THEN CAST(c.hours AS DOUBLE PRECISION) ELSE 0 END) AS {name}_h")
         column_args += [year.start, status, year.start, status]
-    cpd_rows = await scope.fetch(
+    rows = await scope.fetch(
         f"SELECT c.staff AS staff, {', '.join(columns)} FROM cpd_record c "
         "WHERE c.is_send = {} AND c.activity_date >= {} AND c.activity_date <= {} "
         "AND c.staff IN (SELECT id FROM scope_staff) GROUP BY c.staff",
@@ -362,13 +377,19 @@ async def facts_gather(
         previous.start,
         as_of,
     )
-    placement_rows = await scope.fetch(
+    with gc_paused():
+        cpd = _cpd(rows, buckets, memo)
+    del rows
+    rows = await scope.fetch(
         "SELECT p.staff AS staff, p.route AS route, p.start_date AS start_date, p.end_date AS end_date, p.days AS days, "
         "p.host_urn AS host_urn, h.name AS host_name, h.scope_group AS host_scope_group, "
         "h.resourced_provision AS host_resourced_provision, h.sen_unit AS host_sen_unit FROM placement p "
         "LEFT JOIN school h ON h.urn = p.host_urn WHERE p.staff IN (SELECT id FROM scope_staff)"
     )
-    governor_rows = await scope.fetch(
+    with gc_paused():
+        placements = _placements(rows, memo)
+    del rows
+    rows = await scope.fetch(
         "SELECT g.full_name AS name, g.role AS role, s.urn AS urn, t.uid AS trust_uid, "
         "g.send_responsibility AS send_responsibility, g.send_expertise AS send_expertise, "
         "g.start_date AS start_date, g.end_date AS end_date FROM governance_role g "
@@ -378,127 +399,157 @@ async def facts_gather(
         as_of,
         as_of,
     )
+    governors = _governors(rows, memo)
+    del rows
     if national is None:
         national = await national_figures_gather(as_of=as_of)
+    return Facts(
+        schools=tuple(schools),
+        trusts=tuple(sorted(trusts.values(), key=lambda t: t.uid)),
+        people=people,
+        posts=posts,
+        qualifications=qualifications,
+        exemptions=exemptions,
+        cpd=cpd,
+        placements=placements,
+        governors=governors,
+        national=national,
+        evaluate_trusts=school_urns is None,
+        as_of=as_of,
+    )
 
-    with gc_paused():  # no await inside: millions of objects built, no cycles for the collector to find
-        # Hundreds of thousands of rows each: plain loops with tuple unpacking, one memo per kind of converted
-        # value (asyncpg already gives dates and booleans; SQLite gives ISO text and 0/1), fast constructors.
-        day, flag, fte, hours = _Memo(_date), _Memo(_bool), _Memo(_fte), _Memo(_hours)
-        make_post, make_person, make_cpd = _make_post, _make_person, _make_cpd
-        posts = tuple(
-            [
-                make_post(
-                    staff,
-                    role,
-                    day[start],
-                    day[end],
-                    urn,
-                    trust_uid if urn is None else None,
-                    fte[post_fte],
-                    flag[senior_leader],
-                    fte[senco_fte] if senco_fte is not None else None,
-                    sensory_class or None,
-                    day[sensory_class_since],
-                )
-                for (
-                    staff,
-                    role,
-                    start,
-                    end,
-                    urn,
-                    trust_uid,
-                    post_fte,
-                    senior_leader,
-                    senco_fte,
-                    sensory_class,
-                    sensory_class_since,
-                ) in post_rows
-            ]
+
+class _Converters:
+    """One memo per kind of value that needs converting (see _Memo); asyncpg already gives dates and
+    booleans, SQLite gives ISO text and 0/1."""
+
+    __slots__ = ("day", "flag", "fte", "hours")
+
+    def __init__(self) -> None:
+        self.day, self.flag, self.fte, self.hours = _Memo(_date), _Memo(_bool), _Memo(_fte), _Memo(_hours)
+
+
+# Hundreds of thousands of rows each: comprehensions with tuple unpacking, memoised conversions, fast
+# constructors (see fast_constructor).
+
+
+def _posts(rows: Sequence[Sequence[Any]], memo: _Converters) -> tuple[PostFacts, ...]:
+    day, flag, fte, make = memo.day, memo.flag, memo.fte, _make_post
+    return tuple(
+        [
+            make(
+                staff,
+                role,
+                day[start],
+                day[end],
+                urn,
+                trust_uid if urn is None else None,
+                fte[post_fte],
+                flag[senior_leader],
+                fte[senco_fte] if senco_fte is not None else None,
+                sensory_class or None,
+                day[sensory_class_since],
+            )
+            for (
+                staff,
+                role,
+                start,
+                end,
+                urn,
+                trust_uid,
+                post_fte,
+                senior_leader,
+                senco_fte,
+                sensory_class,
+                sensory_class_since,
+            ) in rows
+        ]
+    )
+
+
+def _people(rows: Sequence[Sequence[Any]], memo: _Converters) -> tuple[PersonFacts, ...]:
+    flag, make = memo.flag, _make_person
+    return tuple(
+        [
+            make(person_id, first_name or "", last_name or "", title or "", trn, flag[qts])
+            for person_id, title, first_name, last_name, trn, qts in rows
+        ]
+    )
+
+
+def _qualifications(rows: Sequence[Sequence[Any]], memo: _Converters) -> tuple[QualificationFacts, ...]:
+    day, make = memo.day, _make_qualification
+    return tuple(
+        [make(staff, kind, status, day[start], day[award]) for staff, kind, status, start, award in rows]
+    )
+
+
+def _cpd(
+    rows: Sequence[Sequence[Any]], buckets: list[tuple[str, dt.date, str]], memo: _Converters
+) -> tuple[CpdTally, ...]:
+    """A tally for each person, year and status with at least one activity (the columns follow ``buckets``)."""
+    hours, make = memo.hours, _make_cpd
+    (y_start, y_status), (y2_start, y2_status), (p_start, p_status), (p2_start, p2_status) = (
+        (start, status) for _label, start, status in buckets
+    )
+    cpd = []
+    add = cpd.append
+    for staff, y_n, y_h, y2_n, y2_h, p_n, p_h, p2_n, p2_h in rows:
+        if y_n:
+            add(make(staff, y_start, y_status, int(y_n), hours[y_h]))
+        if y2_n:
+            add(make(staff, y2_start, y2_status, int(y2_n), hours[y2_h]))
+        if p_n:
+            add(make(staff, p_start, p_status, int(p_n), hours[p_h]))
+        if p2_n:
+            add(make(staff, p2_start, p2_status, int(p2_n), hours[p2_h]))
+    return tuple(cpd)
+
+
+def _placements(rows: Sequence[Sequence[Any]], memo: _Converters) -> tuple[PlacementFacts, ...]:
+    day, flag, make = memo.day, memo.flag, _make_placement
+    return tuple(
+        [
+            make(
+                staff,
+                route,
+                day[start],
+                day[end],
+                int(days or 0),
+                host_urn,
+                host_name or "",
+                host_scope_group,
+                flag[host_resourced_provision],
+                flag[host_sen_unit],
+            )
+            for (
+                staff,
+                route,
+                start,
+                end,
+                days,
+                host_urn,
+                host_name,
+                host_scope_group,
+                host_resourced_provision,
+                host_sen_unit,
+            ) in rows
+        ]
+    )
+
+
+def _governors(rows: Sequence[Sequence[Any]], memo: _Converters) -> tuple[GovernorFacts, ...]:
+    day, flag = memo.day, memo.flag
+    return tuple(
+        GovernorFacts(
+            name=name,
+            role=role or "governor",
+            urn=urn,
+            trust_uid=trust_uid if urn is None else None,
+            send_responsibility=flag[send_responsibility],
+            send_expertise=send_expertise or "",
+            start=day[start],
+            end=day[end],
         )
-        del post_rows
-        people = tuple(
-            [
-                make_person(person_id, first_name or "", last_name or "", title or "", trn, flag[qts])
-                for person_id, title, first_name, last_name, trn, qts in people_rows
-            ]
-        )
-        del people_rows
-        (y_start, y_status), (y2_start, y2_status), (p_start, p_status), (p2_start, p2_status) = (
-            (start, status) for _label, start, status in buckets
-        )
-        cpd = []
-        add = cpd.append
-        for staff, y_n, y_h, y2_n, y2_h, p_n, p_h, p2_n, p2_h in cpd_rows:
-            if y_n:
-                add(make_cpd(staff, y_start, y_status, int(y_n), hours[y_h]))
-            if y2_n:
-                add(make_cpd(staff, y2_start, y2_status, int(y2_n), hours[y2_h]))
-            if p_n:
-                add(make_cpd(staff, p_start, p_status, int(p_n), hours[p_h]))
-            if p2_n:
-                add(make_cpd(staff, p2_start, p2_status, int(p2_n), hours[p2_h]))
-        del cpd_rows
-        return Facts(
-            schools=tuple(schools),
-            trusts=tuple(sorted(trusts.values(), key=lambda t: t.uid)),
-            people=people,
-            posts=posts,
-            qualifications=tuple(
-                [
-                    _make_qualification(staff, kind, status, day[start], day[award])
-                    for staff, kind, status, start, award in qualification_rows
-                ]
-            ),
-            exemptions=tuple(
-                [
-                    ExemptionFacts(staff, day[served_from], day[served_to])
-                    for staff, served_from, served_to in exemption_rows
-                ]
-            ),
-            cpd=tuple(cpd),
-            placements=tuple(
-                [
-                    _make_placement(
-                        staff,
-                        route,
-                        day[start],
-                        day[end],
-                        int(days or 0),
-                        host_urn,
-                        host_name or "",
-                        host_scope_group,
-                        flag[host_resourced_provision],
-                        flag[host_sen_unit],
-                    )
-                    for (
-                        staff,
-                        route,
-                        start,
-                        end,
-                        days,
-                        host_urn,
-                        host_name,
-                        host_scope_group,
-                        host_resourced_provision,
-                        host_sen_unit,
-                    ) in placement_rows
-                ]
-            ),
-            governors=tuple(
-                GovernorFacts(
-                    name=name,
-                    role=role or "governor",
-                    urn=urn,
-                    trust_uid=trust_uid if urn is None else None,
-                    send_responsibility=flag[send_responsibility],
-                    send_expertise=send_expertise or "",
-                    start=day[start],
-                    end=day[end],
-                )
-                for name, role, urn, trust_uid, send_responsibility, send_expertise, start, end in governor_rows
-            ),
-            national=national,
-            evaluate_trusts=school_urns is None,
-            as_of=as_of,
-        )
+        for name, role, urn, trust_uid, send_responsibility, send_expertise, start, end in rows
+    )

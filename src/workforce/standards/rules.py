@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workforce.organisations.scope import OUT_OF_SCOPE
-from workforce.standards.context import Context, join_names, make_finding
+from workforce.standards.context import Context, join_names, make_finding, person_sort_key
 from workforce.standards.dates import (
     AcademicYear,
     academic_year,
@@ -1047,14 +1047,24 @@ def check_specialist_placement(rule: Rule, ctx: Context) -> list[Finding]:
     routes = set(rule["routes"])
     since = add_years(ctx.as_of, -rule["lookback_years"])
     placements_by_person = ctx.placements_by_person
+    # Only people with a placement can be early-career teachers: the schools where each of them holds a
+    # current post in a teacher role, instead of reading everyone at every school (most have no placement).
+    as_of = ctx.as_of
+    teachers_at: dict[int, set[int]] = {}
+    for person_id in placements_by_person:
+        for post in ctx.posts_by_person.get(person_id, ()):
+            if (
+                post.urn is not None
+                and post.role in roles
+                and post.start <= as_of
+                and (post.end is None or as_of <= post.end)
+            ):
+                teachers_at.setdefault(post.urn, set()).add(person_id)
     for school, treatment in ctx.for_schools(rule, out):
         ects = []
-        # Everyone at the school, in name order (what school_people reads): most have no placement at all, so
-        # that is looked up first and the roles only for those who have one.
-        for person, posts in ctx.people_at_school.get(school.urn, ()):
-            own = placements_by_person.get(person.id)
-            if not own or not any(post.role in roles for post in posts):
-                continue
+        # in name order, as school_people gives them
+        for person in sorted(map(ctx.person, teachers_at.get(school.urn, ())), key=person_sort_key):
+            own = placements_by_person[person.id]
             placements = [p for p in own if p.route in routes and p.start <= ctx.as_of]
             recent = [p for p in placements if (p.end or p.start) >= since]
             if recent:
