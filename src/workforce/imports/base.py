@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from workforce.audit import audit_values, changed_fields
 from workforce.imports.parsing import RowCells
 from workforce.imports.report import ImportReport
+from workforce.imports.seen import Seen, SeenKeys
 from workforce.imports.source import UnreadableCsv, open_csv
 from workforce.imports.sql import Rollback, Sql, import_transaction
 from workforce.people.tables import AuditEntry
@@ -54,6 +55,7 @@ class Importer:
         self.now = now
         self.options = options
         self.sql: Sql = None  # type: ignore[assignment]  # set by run_import
+        self.seen: SeenKeys = None  # type: ignore[assignment]  # set by start_seen, for rules across the file
         self._audit: list[dict] = []
 
     # -- the pipeline's hooks
@@ -134,6 +136,33 @@ class Importer:
                 at=self.now,
             )
         )
+
+    async def first_in_file(
+        self,
+        rows: list[Any],
+        key: Callable[[Any], str],
+        duplicate: Callable[[Any, int], tuple[str, str]],
+    ) -> list[Any]:
+        """The rows whose ``key`` no earlier row of the file had; each other row gets the error
+        ``duplicate(row, earlier row number)`` -> (column, message). The keys met so far are kept in the
+        database (``self.seen``, started by ``start``), not in memory: see ``workforce.imports.seen``."""
+        keys = [key(r) for r in rows]
+        earlier = await self.seen.find(keys)
+        new: dict[str, Seen] = {}
+        kept = []
+        for r, k in zip(rows, keys, strict=True):
+            first = new.get(k) or earlier.get(k)
+            if first is None:
+                new[k] = Seen(r.row)
+                kept.append(r)
+            else:
+                self.report.add_error(r.row, *duplicate(r, first.row))
+        await self.seen.add(new)
+        return kept
+
+    async def start_seen(self) -> None:
+        self.seen = SeenKeys(self.sql)
+        await self.seen.start()
 
     async def flush_audit(self) -> None:
         if self._audit:

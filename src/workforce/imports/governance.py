@@ -43,9 +43,11 @@ class GovernanceImporter(Importer):
         "end_date",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.keys: dict[tuple, int] = {}
+    async def start(self) -> None:
+        await self.start_seen()
+
+    async def finish(self) -> None:
+        await self.seen.finish()
 
     def check_columns(self, index: dict[str, int]) -> None:
         if "school_urn" not in index and "trust_uid" not in index:
@@ -88,18 +90,18 @@ class GovernanceImporter(Importer):
             )
         if not cells.ok:
             return None
-        key = (name, school, trust, role)
-        earlier = self.keys.setdefault(key, cells.row)
-        if earlier != cells.row:
-            cells.error(
-                "name",
-                f"duplicate board member: same name, {'school' if school else 'trust'} and role "
-                f"as row {earlier}",
-            )
-            return None
         return GovernanceRow(cells.row, name, school, trust, role, fields)
 
     async def process(self, rows: list[GovernanceRow]) -> None:
+        # Each board member once in the file; the keys met so far are kept in the database.
+        rows = await self.first_in_file(
+            rows,
+            lambda r: repr((r.name, r.urn, r.trust_uid, r.role)),
+            lambda r, earlier: (
+                "name",
+                f"duplicate board member: same name, {'school' if r.urn else 'trust'} and role as row {earlier}",
+            ),
+        )
         schools = await school_ids(self, {r.urn for r in rows if r.urn})
         trusts = await trust_ids(self, {r.trust_uid for r in rows if r.trust_uid})
         for r in rows:

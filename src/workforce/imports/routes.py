@@ -118,14 +118,14 @@ class KeptUpload:
 
     @property
     def expired(self) -> bool:
-        return dt.datetime.now(dt.timezone.utc) - self.uploaded_at > dt.timedelta(minutes=UPLOAD_KEEP_MINUTES)
+        return dt.datetime.now(dt.UTC) - self.uploaded_at > dt.timedelta(minutes=UPLOAD_KEEP_MINUTES)
 
 
 def _keep(content: bytes, *, kind: str, user_id: int, filename: str) -> KeptUpload:
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     token = secrets.token_urlsafe(24)
-    kept = KeptUpload(token, kind, user_id, filename[:200], len(content), dt.datetime.now(dt.timezone.utc))
+    kept = KeptUpload(token, kind, user_id, filename[:200], len(content), dt.datetime.now(dt.UTC))
     _write_private(kept.path, content)
     meta = {
         "kind": kind,

@@ -62,7 +62,7 @@ async def import_file(
         raise ValueError("actor is required: every change to people's records names who made it")
     report = ImportReport(kind=kind, dry_run=dry_run)
     options = {"as_of": file_date(source, as_of)} if kind == "gias" else {}
-    importer = importer_class(report, actor=actor, now=dt.datetime.now(dt.timezone.utc), **options)
+    importer = importer_class(report, actor=actor, now=dt.datetime.now(dt.UTC), **options)
     return await run_import(importer, source, progress)
 
 

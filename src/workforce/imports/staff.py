@@ -29,7 +29,7 @@ from workforce.imports.records import (
     school_ids,
     trust_ids,
 )
-from workforce.imports.seen import Seen, SeenKeys
+from workforce.imports.seen import Seen
 from workforce.imports.sql import CreateAudit
 from workforce.imports.vocabulary import ROLES, SENSORY_CLASS_ALIASES, SENSORY_CLASSES
 from workforce.people.tables import Employment, SencoExemption, StaffMember
@@ -129,7 +129,6 @@ class StaffImporter(Importer):
         # The rules that span the file (one set of personal details per staff id, one staff id per TRN, each
         # employment once) need the keys met on earlier rows: they are kept in the database, in a temporary
         # table of the import's transaction, so memory does not grow with the file (see imports/seen.py).
-        self.seen: SeenKeys = None  # type: ignore[assignment]  # set by start()
         # TRNs this file takes away from someone (staff id before): still theirs for the TRN rule, so the
         # outcome does not depend on whether that person's row was already written in an earlier chunk.
         # Only TRN corrections are kept here (a handful per file), not a row's worth of state per row.
@@ -139,8 +138,7 @@ class StaffImporter(Importer):
         self.trust_cache: dict[str, int] = {}
 
     async def start(self) -> None:
-        self.seen = SeenKeys(self.sql)
-        await self.seen.start()
+        await self.start_seen()
 
     async def finish(self) -> None:
         await self.seen.finish()

@@ -8,7 +8,9 @@ staff + route + host school + start date. See docs/formats.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from workforce.imports.base import Importer
 from workforce.imports.parsing import (
@@ -47,19 +49,25 @@ class TrainingRow:
     staff_ref: str
     key: tuple  # the natural key within the file, with the staff id
     fields: dict  # key fields and managed fields, as stored
+    once: tuple[str, str] = ("", "")  # (column, what) of the error when the key comes again in the file
 
 
 class _StaffRecordsImporter(Importer):
     """Rows that each add or update one record belonging to a staff member."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.keys: dict[tuple, int] = {}  # natural key -> first row
+    async def start(self) -> None:
+        await self.start_seen()
 
-    def once_per_file(self, cells: RowCells, key: tuple, column: str, what: str) -> None:
-        earlier = self.keys.setdefault(key, cells.row)
-        if earlier != cells.row:
-            cells.error(column, f"duplicate {what} as row {earlier}")
+    async def finish(self) -> None:
+        await self.seen.finish()
+
+    async def once_per_file(self, rows: list[TrainingRow]) -> list[TrainingRow]:
+        """Rows whose natural key no earlier row of the file had (the others are errors)."""
+        return await self.first_in_file(
+            rows,
+            lambda r: repr(r.key),
+            lambda r, earlier: (r.once[0], f"duplicate {r.once[1]} as row {earlier}"),
+        )
 
     async def known_staff(self, rows: list[TrainingRow]) -> dict[str, int]:
         ids = await staff_ids(self, {r.staff_ref for r in rows})
@@ -100,14 +108,11 @@ class QualificationsImporter(_StaffRecordsImporter):
         if not cells.ok:
             return None
         key = (staff_ref, kind, start)
-        self.once_per_file(
-            cells, key, "qualification", "qualification: same staff id, qualification and start date"
-        )
-        if not cells.ok:
-            return None
-        return TrainingRow(cells.row, staff_ref, key, {"kind": kind, "start_date": start, **fields})
+        once = ("qualification", "qualification: same staff id, qualification and start date")
+        return TrainingRow(cells.row, staff_ref, key, {"kind": kind, "start_date": start, **fields}, once)
 
     async def process(self, rows: list[TrainingRow]) -> None:
+        rows = await self.once_per_file(rows)
         ids = await self.known_staff(rows)
         if not self.counting:
             return
@@ -164,7 +169,7 @@ class CpdImporter(_StaffRecordsImporter):
         "reflection",
         "status",
     )
-    _optional_fields = {
+    _optional_fields: ClassVar[dict[str, tuple[str, Callable[[str], Any], Any]]] = {
         # column: (field, parser, default when empty)
         "provider": ("provider", text(255), ""),
         "hours": ("hours", number(minimum=0, maximum=1000), 0.0),
@@ -191,15 +196,14 @@ class CpdImporter(_StaffRecordsImporter):
         if record_ref:
             fields["record_ref"] = record_ref
             key: tuple = ("ref", record_ref)
-            self.once_per_file(cells, key, "record_id", "record id: the same record_id is on")
+            once = ("record_id", "record id: the same record_id is on")
         else:
             key = ("row", staff_ref, fields["activity_date"], fields["title"])
-            self.once_per_file(cells, key, "title", "CPD record: same staff id, date and title")
-        if not cells.ok:
-            return None
-        return TrainingRow(cells.row, staff_ref, key, fields)
+            once = ("title", "CPD record: same staff id, date and title")
+        return TrainingRow(cells.row, staff_ref, key, fields, once)
 
     async def process(self, rows: list[TrainingRow]) -> None:
+        rows = await self.once_per_file(rows)
         ids = await self.known_staff(rows)
         by_ref: dict = {}
         refs = {r.key[1] for r in rows if r.key[0] == "ref"}
@@ -282,14 +286,11 @@ class PlacementsImporter(_StaffRecordsImporter):
         if not cells.ok:
             return None
         key = (staff_ref, route, host, start)
-        self.once_per_file(
-            cells, key, "start_date", "placement: same staff id, route, host school and start date"
-        )
-        if not cells.ok:
-            return None
-        return TrainingRow(cells.row, staff_ref, key, fields)
+        once = ("start_date", "placement: same staff id, route, host school and start date")
+        return TrainingRow(cells.row, staff_ref, key, fields, once)
 
     async def process(self, rows: list[TrainingRow]) -> None:
+        rows = await self.once_per_file(rows)
         ids = await self.known_staff(rows)
         hosts = await school_ids(self, {r.fields["host_urn"] for r in rows})
         for r in rows:

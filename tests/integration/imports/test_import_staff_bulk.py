@@ -217,3 +217,37 @@ async def test_the_importer_keeps_no_state_that_grows_with_the_file(trust_school
     for name, value in vars(importer).items():
         if isinstance(value, dict | list | set) and name != "samples":
             assert len(value) <= 100, f"importer.{name} holds {len(value)} items after {rows} rows"
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+async def test_other_hr_files_find_a_key_repeated_in_a_later_chunk(staff, dry_run):
+    """Qualifications, CPD, placements and board members: the keys met so far are kept in the database
+    too, so a repeat thousands of rows later names the first row, in a dry run as in a real run."""
+    filler = base.CHUNK_ROWS + 100
+    cpd = [["S003", f"Course {i}", "2025-01-02"] for i in range(filler)]
+    report = await run("cpd", csv_bytes(["staff_id", "title", "date"], *cpd, cpd[5]), dry_run=dry_run)
+    assert report.error_lines() == [
+        f"row {filler + 2}, column title: duplicate CPD record: same staff id, date and title as row 7"
+    ]
+    placements = [
+        ["S003", "ITT", "140001", (dt.date(2000, 1, 1) + dt.timedelta(i)).isoformat()] for i in range(filler)
+    ]
+    report = await run(
+        "placements",
+        csv_bytes(["staff_id", "route", "host_urn", "start_date"], *placements, placements[0]),
+        dry_run=dry_run,
+    )
+    assert report.error_lines() == [
+        (
+            f"row {filler + 2}, column start_date: duplicate placement: same staff id, route, host school and "
+            "start date as row 2"
+        )
+    ]
+    board = [[f"Member {i}", "140001", "governor"] for i in range(filler)]
+    report = await run(
+        "governance", csv_bytes(["name", "school_urn", "role"], *board, board[9]), dry_run=dry_run
+    )
+    assert report.error_lines() == [
+        f"row {filler + 2}, column name: duplicate board member: same name, school and role as row 11"
+    ]
+    assert await AuditEntry.count() == 16  # the staff fixture's own entries only: nothing was written
