@@ -63,6 +63,7 @@ class Context:
         self.standard = standard
         self.facts = facts
         self.as_of = as_of
+        self._by_role: dict[str, dict[int, list[PostFacts]]] = {}
 
     # ----------------------------------------------------------------------------------- indexes
     @cached_property
@@ -226,20 +227,15 @@ class Context:
             index[urn] = people  # (person_sort_key, inline: a million calls saved)
         return index
 
-    @cached_property
-    def _current_by_role(self) -> dict[str, dict[int, list[PostFacts]]]:
-        """Current posts at schools by role, then school."""
-        index: dict[str, dict[int, list[PostFacts]]] = {}
-        for urn, posts in self.current_by_school.items():
-            for post in posts:
-                by_school = index.get(post.role)
-                if by_school is None:
-                    by_school = index[post.role] = {}
-                found = by_school.get(urn)
-                if found is None:
-                    by_school[urn] = [post]
-                else:
-                    found.append(post)
+    def _current_in_role(self, role: str) -> dict[int, list[PostFacts]]:
+        """Current posts at schools in one role, by school (worked out once per role)."""
+        index = self._by_role.get(role)
+        if index is None:
+            index = self._by_role[role] = {}
+            for urn, posts in self.current_by_school.items():
+                found = [post for post in posts if post.role == role]
+                if found:
+                    index[urn] = found
         return index
 
     def school_people(
@@ -250,7 +246,7 @@ class Context:
         if len(wanted) == 1:  # the SENCOs, the head: from their few posts instead of reading everyone
             (role,) = wanted
             by_person: dict[int, list[PostFacts]] = {}
-            for post in self._current_by_role.get(role, {}).get(school.urn, ()):
+            for post in self._current_in_role(role).get(school.urn, ()):
                 by_person.setdefault(post.person_id, []).append(post)
             people = [
                 (

@@ -640,9 +640,9 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
 def _senior_leaders(ctx: Context, posts, *, roles: set[str], flag_only: bool = False):
     """(person, first senior post) for each senior leader among ``posts``, sorted by name."""
     people: dict[int, PostFacts] = {}
-    for post in sorted(posts, key=lambda p: (p.start, p.role)):
-        if post.senior_leader or (not flag_only and post.role in roles):
-            people.setdefault(post.person_id, post)
+    senior = [post for post in posts if post.senior_leader or (not flag_only and post.role in roles)]
+    for post in sorted(senior, key=lambda p: (p.start, p.role)):  # the same order as sorting them all
+        people.setdefault(post.person_id, post)
     items = [(ctx.person(pid), post) for pid, post in people.items()]
     items.sort(key=lambda item: (item[0].last_name.lower(), item[0].first_name.lower(), item[0].id))
     return items
