@@ -535,11 +535,19 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
             text = done_texts[done] = _describe_done(*done, verified_only)
         return text
 
+    # The teachers and teaching assistants of each school in name order, for every school at once (what
+    # school_people gives, without grouping everyone's posts first: only the people are needed here).
+    staff_at: dict[int, list[PersonFacts]] = {}
+    for urn, current in ctx.current_by_school.items():
+        ids = {post.person_id: None for post in current if post.role in roles}
+        if ids:
+            staff_at[urn] = sorted(map(ctx.person, ids), key=person_sort_key)
+
     posts_by_person = ctx.posts_by_person
     standard_id, rule_id, basis = ctx.standard.id, rule.id, rule.basis
     append = out.append
     for school, treatment in ctx.for_schools(rule, out):
-        staff = ctx.school_people(school, roles)
+        staff = staff_at.get(school.urn)
         if not staff:
             append(
                 ctx.school_finding(
@@ -551,7 +559,7 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
             )
             continue
         urn, trust_uid = school.urn, school.trust_uid
-        for person, _posts in staff:
+        for person in staff:
             person_id = person.id
             posts = posts_by_person[person_id]  # all their posts, past and current, at any school
             if len(posts) == 1:  # their one post is the current one here, in one of the roles
