@@ -22,6 +22,7 @@ from workforce.organisations.scope import CLOSED_STATUS, OUT_OF_SCOPE
 from workforce.organisations.tables import School
 from workforce.standards.dates import academic_year
 from workforce.standards.facts import (
+    MANY_OBJECTS,
     CpdTally,
     ExemptionFacts,
     Facts,
@@ -440,21 +441,24 @@ class _SetAside:
     walks every object alive, the facts built from the statements before included: 3 to 4 seconds of a
     national gathering. ``add()`` (after each kind of fact is built) moves everything alive to the
     collector's permanent generation (``gc.freeze()``), which collections skip; ``release()`` (at the end)
-    moves it back to the oldest generation. Nothing is done if the application has frozen objects itself
-    (releasing would undo its freeze).
+    moves it back to the oldest generation. Only for many facts (a trust's or a school's are too few to
+    matter), and never if the application has frozen objects itself (releasing would undo its freeze).
     """
 
-    __slots__ = ("active",)
+    __slots__ = ("active", "frozen")
 
     def __init__(self) -> None:
         self.active = gc.get_freeze_count() == 0
+        self.frozen = False
 
     def add(self) -> None:
-        if self.active:
+        """Call with the collector paused, right after building: the new objects are still uncounted."""
+        if self.active and gc.get_count()[0] > MANY_OBJECTS:
             gc.freeze()
+            self.frozen = True
 
     def release(self) -> None:
-        if self.active:
+        if self.frozen:
             gc.unfreeze()
 
 

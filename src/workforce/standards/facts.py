@@ -50,9 +50,10 @@ def gc_paused() -> Iterator[None]:
     hold no reference cycles for it to find. The block must not await, so nothing else runs meanwhile.
 
     At the end the collector is switched back on (if it was on). The objects made meanwhile would all be
-    walked by its very next (youngest-generation) collection, a second or two for a whole country: they
-    are first moved to the oldest generation instead (``gc.freeze()`` then ``gc.unfreeze()``, two list
-    splices), which it walks only when that generation has grown by a quarter.
+    walked by its very next (youngest-generation) collection, a second or two for a whole country: when
+    there are many (a national evaluation, not a school's), they are first moved to the oldest generation
+    instead (``gc.freeze()`` then ``gc.unfreeze()``, two list splices), which it walks only when that
+    generation has grown by a quarter.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -60,10 +61,14 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            if not gc.get_freeze_count():  # never undo a freeze the application made itself
+            # never undo a freeze the application made itself
+            if gc.get_count()[0] > MANY_OBJECTS and not gc.get_freeze_count():
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
+
+
+MANY_OBJECTS = 100_000  # more new objects than this and they skip the collector's youngest generation
 
 
 @dataclass(frozen=True, slots=True)
