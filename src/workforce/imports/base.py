@@ -4,7 +4,7 @@
     rows    -> parsed one at a time (``parse``: cell formats, in-file duplicates), collected in chunks
     chunk   -> ``process``: bulk look-ups of what the rows refer to and of the records they match,
                then (only while the file has no error so far, and not in a dry run) set-based writes
-               and their audit entries; the next chunk is parsed while the database works on this one
+               and their audit entries (on PostgreSQL the next chunk is parsed meanwhile)
     end     -> commit when the whole file was good, otherwise roll everything back
 
 Each importer is a subclass that declares its columns and implements ``parse`` and ``process``.
@@ -223,11 +223,17 @@ async def run_import(
 
 
 async def _read_and_process(importer: Importer, csv_file, index: dict[str, int], progress: Progress | None):
-    """Parse rows into chunks and process each chunk, the next chunk's rows being read and checked while the
-    previous chunk's statements run in the database (its own process on PostgreSQL, aiosqlite's thread on
-    SQLite). Chunks are still processed one after another, in file order, on the one connection."""
+    """Parse rows into chunks and process each chunk, in file order, on the one connection.
+
+    On PostgreSQL the next chunk's rows are read and checked while the previous chunk's statements run in
+    the server's own process. On SQLite the statements run in aiosqlite's thread of this process, and each
+    needs Python's global lock to bind its parameters and return: parsing alongside only makes the two
+    threads wait for each other (measured: 64-71 s instead of 58 s for a million rows on a busy 2-core
+    machine), so there each chunk is processed before the next is read.
+    """
     report = importer.report
     pending: asyncio.Task | None = None
+    overlap = importer.sql.postgres
 
     async def hand_over(chunk: list[Any]) -> None:
         nonlocal pending
@@ -235,6 +241,8 @@ async def _read_and_process(importer: Importer, csv_file, index: dict[str, int],
             await pending
         pending = asyncio.ensure_future(importer.process(chunk))
         await asyncio.sleep(0)  # let it send its first statement before parsing goes on
+        if not overlap:
+            await pending
 
     try:
         chunk: list[Any] = []

@@ -34,6 +34,7 @@ from workforce.database import engine
 from workforce.db import is_postgres
 
 _SQLITE_MAX_VARIABLES = 32_000
+SQLITE_ROWS_PER_INSERT = 4096  # rows of one multi-row INSERT on SQLite at most (a power of two)
 IMPORT_LOCK_KEY = 0x5EDF0001  # PostgreSQL advisory lock held by a writing import until it commits
 _PLACEHOLDER = re.compile(r"\?")
 
@@ -189,14 +190,13 @@ class Sql:
         if self.postgres:
             await self.connection.copy_records_to_table(name, records=records, columns=list(columns))
             return
-        # Multi-row VALUES, as many rows per statement as SQLite's variable limit allows: the parameters
-        # are bound in C in one go, then the whole statement runs without Python's global lock, so the
-        # import goes on parsing the next chunk meanwhile (``executemany`` would need the lock per row).
-        # Statements have 2**k rows (at most 1024), so only a few distinct statements are compiled and
+        # Multi-row VALUES, as many rows per statement as SQLite's variable limit allows: the parameters are
+        # bound in C in one go, then the whole statement runs in C (``executemany`` goes back to Python
+        # for every row). Statements have 2**k rows, so only a few distinct statements are compiled and
         # kept in the connection's statement cache, whatever the chunk sizes.
         one = "(" + ", ".join("?" for _ in columns) + ")"
         head = f"INSERT INTO {name} ({', '.join(columns)}) VALUES "
-        most = min(1024, 1 << ((_SQLITE_MAX_VARIABLES // len(columns)).bit_length() - 1))
+        most = min(SQLITE_ROWS_PER_INSERT, 1 << ((_SQLITE_MAX_VARIABLES // len(columns)).bit_length() - 1))
         start = 0
         while start < len(records):
             size = min(most, 1 << ((len(records) - start).bit_length() - 1))

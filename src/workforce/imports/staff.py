@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from workforce.imports.base import Importer
 from workforce.imports.parsing import (
@@ -37,14 +38,20 @@ from workforce.people.validation import InvalidTRN, normalise_trn
 
 EXEMPTION_CUTOFF = dt.date(2009, 9, 1)
 
-# Cell parsers, built once (not once per row).
+# Cell parsers, built once (not once per row). Those whose cells repeat from row to row (dates, roles, URNs,
+# yes/no, FTE) remember their last results: a bounded cache (parsers are pure; bad values raise, and are
+# not cached), so memory stays flat.
 _STAFF_ID = text(64)
 _NAME = text(100)
 _TITLE = text(20)
 _NOTE = text(2000)
-_ROLE = choice(ROLES, what="role")
-_FTE = number(minimum=0, maximum=1)
-_SENSORY = choice(SENSORY_CLASSES, SENSORY_CLASS_ALIASES, what="sensory class")
+_ROLE = lru_cache(maxsize=256)(choice(ROLES, what="role"))
+_FTE = lru_cache(maxsize=1024)(number(minimum=0, maximum=1))
+_SENSORY = lru_cache(maxsize=64)(choice(SENSORY_CLASSES, SENSORY_CLASS_ALIASES, what="sensory class"))
+_DATE = lru_cache(maxsize=8192)(parse_date)
+_BOOL = lru_cache(maxsize=64)(parse_bool)
+_URN = lru_cache(maxsize=32768)(urn)
+_TRUST_UID = lru_cache(maxsize=4096)(trust_uid)
 
 PERSON_DEFAULTS = {"trn": None, "title": "", "email": None, "qts": False}
 # Columns of bulk-created rows, and the fields of their audit entries (in the order the entries list them).
@@ -174,11 +181,11 @@ class StaffImporter(Importer):
         if "email" in raw:
             person["email"] = get("email", email)
         if "qts" in raw:
-            person["qts"] = get("qts", parse_bool, default=False)
+            person["qts"] = get("qts", _BOOL, default=False)
 
         school_raw, trust_raw = raw.get("school_urn", ""), raw.get("trust_uid", "")
-        school = get("school_urn", urn) if school_raw else None
-        trust = get("trust_uid", trust_uid) if trust_raw else None
+        school = get("school_urn", _URN) if school_raw else None
+        trust = get("trust_uid", _TRUST_UID) if trust_raw else None
         if school_raw and trust_raw:
             cells.error(
                 "trust_uid",
@@ -189,18 +196,18 @@ class StaffImporter(Importer):
             cells.error(column, "give school_urn for a post at a school, or trust_uid for a trust-level post")
 
         role = get("role", _ROLE, required=True)
-        start = get("start_date", parse_date, required=True)
+        start = get("start_date", _DATE, required=True)
         employment: dict = {}
         if "fte" in raw:
             employment["fte"] = get("fte", _FTE, default=1.0)
         if "end_date" in raw:
-            end = employment["end_date"] = get("end_date", parse_date) if raw["end_date"] else None
+            end = employment["end_date"] = get("end_date", _DATE) if raw["end_date"] else None
             if end and start and end < start:
                 cells.error(
                     "end_date", f"end date {end.isoformat()} is before the start date {start.isoformat()}"
                 )
         if "senior_leader" in raw:
-            employment["senior_leader"] = get("senior_leader", parse_bool, default=False)
+            employment["senior_leader"] = get("senior_leader", _BOOL, default=False)
         if "senco_fte" in raw:
             senco_fte = employment["senco_fte"] = get("senco_fte", _FTE) if raw["senco_fte"] else None
             fte = employment.get("fte", 1.0)
@@ -210,7 +217,7 @@ class StaffImporter(Importer):
             sensory = employment["sensory_class"] = (
                 get("sensory_class", _SENSORY) if raw["sensory_class"] else None
             )
-            since = get("sensory_class_since", parse_date) if raw.get("sensory_class_since") else None
+            since = get("sensory_class_since", _DATE) if raw.get("sensory_class_since") else None
             if since and not raw["sensory_class"]:
                 cells.error("sensory_class_since", "a date is given but sensory_class is empty")
             # Without its own date, the sensory class is taken to have started with the post.
@@ -230,9 +237,9 @@ class StaffImporter(Importer):
     def _exemption(self, cells: RowCells) -> dict | None:
         if not cells.has("senco_exempt"):
             return None
-        exempt = cells.get("senco_exempt", parse_bool, default=False)
-        served_from = cells.get("senco_served_from", parse_date) if cells.has("senco_served_from") else None
-        served_to = cells.get("senco_served_to", parse_date) if cells.has("senco_served_to") else None
+        exempt = cells.get("senco_exempt", _BOOL, default=False)
+        served_from = cells.get("senco_served_from", _DATE) if cells.has("senco_served_from") else None
+        served_to = cells.get("senco_served_to", _DATE) if cells.has("senco_served_to") else None
         note = (
             cells.get("senco_exemption_note", _NOTE, default="") if cells.has("senco_exemption_note") else ""
         )
