@@ -496,13 +496,14 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
     width = len(statuses) + 1
     position = {status: index for index, status in enumerate(statuses, start=1)}
     done_by_person: dict[int, list] = {}
+    this_start, last_start = year.start, previous.start
     for tally in ctx.facts.cpd:
         index = position.get(tally.status)
         if index is None:
             continue
-        if tally.year_start == year.start:
+        if tally.year_start == this_start:
             base = 0
-        elif tally.year_start == previous.start:
+        elif tally.year_start == last_start:
             base = width
         else:
             continue
@@ -538,10 +539,11 @@ def check_send_cpd_annual(rule: Rule, ctx: Context) -> list[Finding]:
     # The teachers and teaching assistants of each school in name order, for every school at once (what
     # school_people gives, without grouping everyone's posts first: only the people are needed here).
     staff_at: dict[int, list[PersonFacts]] = {}
+    people = ctx.people
     for urn, current in ctx.current_by_school.items():
         ids = {post.person_id: None for post in current if post.role in roles}
         if ids:
-            staff_at[urn] = sorted(map(ctx.person, ids), key=person_sort_key)
+            staff_at[urn] = sorted([people.get(pid) or ctx.person(pid) for pid in ids], key=person_sort_key)
 
     posts_by_person = ctx.posts_by_person
     standard_id, rule_id, basis = ctx.standard.id, rule.id, rule.basis
