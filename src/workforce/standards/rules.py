@@ -379,8 +379,10 @@ def check_mq_sensory(rule: Rule, ctx: Context) -> list[Finding]:
             elif ctx.as_of > deadline:
                 outcome, reason, due = (
                     GAP,
-                    f"{person.name} has taught a class of pupils with {label} since {fd(since)} without the "
-                    f"{needed}; it had to be obtained by {fd(deadline)}.",
+                    (
+                        f"{person.name} has taught a class of pupils with {label} since {fd(since)} without the "
+                        f"{needed}; it had to be obtained by {fd(deadline)}."
+                    ),
                     deadline,
                 )
             elif ctx.as_of >= deadline - warn:
@@ -837,20 +839,26 @@ def check_senco_capacity(rule: Rule, ctx: Context) -> list[Finding]:
         elif fte + EPSILON >= red_line:
             outcome, reason = (
                 ADVISORY,
-                f"{have}: amber, below the {number(required)} FTE expected ({basis}) but not below "
-                f"{number(amber)} FTE per 100 pupils with SEN.",
+                (
+                    f"{have}: amber, below the {number(required)} FTE expected ({basis}) but not below "
+                    f"{number(amber)} FTE per 100 pupils with SEN."
+                ),
             )
         elif fte + EPSILON < min_fte:
             outcome, reason = (
                 GAP,
-                f"{have}: below the minimum of {number(min_fte)} FTE; at least {number(required)} FTE is expected "
-                f"({basis}).",
+                (
+                    f"{have}: below the minimum of {number(min_fte)} FTE; at least {number(required)} FTE is expected "
+                    f"({basis})."
+                ),
             )
         else:
             outcome, reason = (
                 GAP,
-                f"{have}: below {number(amber)} FTE per 100 pupils with SEN and below the {number(required)} FTE "
-                f"expected ({basis}).",
+                (
+                    f"{have}: below {number(amber)} FTE per 100 pupils with SEN and below the {number(required)} FTE "
+                    f"expected ({basis})."
+                ),
             )
         out.append(ctx.school_finding(rule, school, outcome, reason, metrics=metrics, treatment=treatment))
     return out
@@ -1011,15 +1019,19 @@ def check_head_send_qualification(rule: Rule, ctx: Context) -> list[Finding]:
             elif ctx.as_of > deadline:
                 outcome, reason, due = (
                     GAP,
-                    f"{became} and holds no SEND qualification ({qualification_list(kinds)}); the deadline was "
-                    f"{fd(deadline)}.",
+                    (
+                        f"{became} and holds no SEND qualification ({qualification_list(kinds)}); the deadline was "
+                        f"{fd(deadline)}."
+                    ),
                     deadline,
                 )
             elif ctx.as_of >= deadline - warn:
                 outcome, reason, due = (
                     DUE_SOON,
-                    f"{became} and does not yet hold a SEND qualification ({qualification_list(kinds)}); the "
-                    f"deadline is {fd(deadline)}.",
+                    (
+                        f"{became} and does not yet hold a SEND qualification ({qualification_list(kinds)}); the "
+                        f"deadline is {fd(deadline)}."
+                    ),
                     deadline,
                 )
             else:
