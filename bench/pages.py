@@ -247,7 +247,8 @@ async def measure(base: str, paths: list[str], *, clients: int, requests: int, t
 
     With ``think_ms`` 0 every client sends its next request as soon as the last one is answered (``clients``
     requests always in flight: the server saturated). Otherwise each client pauses between pages for a time
-    drawn uniformly between 0.5 and 1.5 times ``think_ms`` (seeded), like people reading what they asked for.
+    drawn uniformly between 0.5 and 1.5 times ``think_ms`` (seeded), like people reading what they asked for,
+    and starts after a pause drawn between 0 and ``think_ms`` (not all 20 at the same instant).
     """
     import random
 
@@ -274,6 +275,8 @@ async def measure(base: str, paths: list[str], *, clients: int, requests: int, t
             if ready == clients:
                 start.set()
             await start.wait()
+            if think_ms:  # people do not all click at the same instant: each starts somewhere in one pause
+                await asyncio.sleep(pauses.uniform(0, think_ms) / 1000)
             for k in range(per_client):
                 path = paths[(number + k) % len(paths)]
                 began = time.perf_counter()
