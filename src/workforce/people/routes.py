@@ -748,6 +748,23 @@ async def employment_end(request: Request, staff_id: FromPath[int], employment_i
 # ---------------------------------------------------------------- training records
 
 
+async def _training_record_new(
+    request: Request, staff_id: int, *, form, template: str, record, done: str
+) -> Response:
+    """Validate a training form for this person and record it (``record(staff_id, values, actor)``): back to
+    the person's page with ``done`` shown, or the form again with the errors (422)."""
+    user, person = await _person(request, staff_id)
+    result = form.validate(await request.form())
+    if result.ok:
+        try:
+            await record(staff_id, result.values, user.email)
+        except training_services.TrainingError as exc:
+            _service_error(result, exc)
+        else:
+            return _done(f"/staff/{staff_id}", done)
+    return _invalid(template, result, form.anchors(), person=person)
+
+
 @get("/staff/{staff_id:int}/qualifications/new", guards=[can_manage_staff])
 async def qualification_new_page(request: Request, staff_id: FromPath[int]) -> Template:
     _, person = await _person(request, staff_id)
@@ -756,25 +773,25 @@ async def qualification_new_page(request: Request, staff_id: FromPath[int]) -> T
 
 @post("/staff/{staff_id:int}/qualifications/new", guards=[can_manage_staff])
 async def qualification_new(request: Request, staff_id: FromPath[int]) -> Response:
-    user, person = await _person(request, staff_id)
-    result = QualificationForm.validate(await request.form())
-    if result.ok:
-        v = result.values
-        try:
-            await training_services.qualification_record(
-                staff_id=staff_id,
-                kind=v["kind"],
-                status=v["status"],
-                provider=v["provider"],
-                start_date=v["start_date"],
-                award_date=v["award_date"],
-                actor=user.email,
-            )
-        except training_services.TrainingError as exc:
-            _service_error(result, exc)
-        else:
-            return _done(f"/staff/{staff_id}", "qualification")
-    return _invalid("people/qualification_form.html", result, QualificationForm.anchors(), person=person)
+    async def record(staff_id: int, v: dict, actor: str) -> None:
+        await training_services.qualification_record(
+            staff_id=staff_id,
+            kind=v["kind"],
+            status=v["status"],
+            provider=v["provider"],
+            start_date=v["start_date"],
+            award_date=v["award_date"],
+            actor=actor,
+        )
+
+    return await _training_record_new(
+        request,
+        staff_id,
+        form=QualificationForm,
+        template="people/qualification_form.html",
+        record=record,
+        done="qualification",
+    )
 
 
 @get("/staff/{staff_id:int}/placements/new", guards=[can_manage_staff])
@@ -785,25 +802,25 @@ async def placement_new_page(request: Request, staff_id: FromPath[int]) -> Templ
 
 @post("/staff/{staff_id:int}/placements/new", guards=[can_manage_staff])
 async def placement_new(request: Request, staff_id: FromPath[int]) -> Response:
-    user, person = await _person(request, staff_id)
-    result = PlacementForm.validate(await request.form())
-    if result.ok:
-        v = result.values
-        try:
-            await training_services.placement_record(
-                staff_id=staff_id,
-                route=v["route"],
-                host_urn=v["host_urn"],
-                start_date=v["start_date"],
-                end_date=v["end_date"],
-                days=v["days"],
-                actor=user.email,
-            )
-        except training_services.TrainingError as exc:
-            _service_error(result, exc)
-        else:
-            return _done(f"/staff/{staff_id}", "placement")
-    return _invalid("people/placement_form.html", result, PlacementForm.anchors(), person=person)
+    async def record(staff_id: int, v: dict, actor: str) -> None:
+        await training_services.placement_record(
+            staff_id=staff_id,
+            route=v["route"],
+            host_urn=v["host_urn"],
+            start_date=v["start_date"],
+            end_date=v["end_date"],
+            days=v["days"],
+            actor=actor,
+        )
+
+    return await _training_record_new(
+        request,
+        staff_id,
+        form=PlacementForm,
+        template="people/placement_form.html",
+        record=record,
+        done="placement",
+    )
 
 
 @post("/staff/{staff_id:int}/cpd/{record_id:int}/verify", guards=[can_manage_staff])
