@@ -324,35 +324,35 @@ async def facts_gather(
     # way while the next statement's rows come in (_SetAside).
     memo = _Converters()
     aside = _SetAside()
+
+    async def built(build, sql: str, *args: Any):
+        """One statement's facts: ``build(rows, memo)`` with the collector paused; the rows go on return."""
+        rows = await scope.fetch(sql, *args)
+        with gc_paused():
+            made = build(rows, memo)
+            aside.add()  # before the collector is back on
+        return made
+
     try:
-        rows = await scope.fetch(
+        posts = await built(
+            _posts,
             "SELECT e.staff AS staff, e.role AS role, e.start_date AS start_date, e.end_date AS end_date, s.urn AS urn, "
             "t.uid AS trust_uid, CAST(e.fte AS DOUBLE PRECISION) AS fte, e.senior_leader AS senior_leader, "
             "CAST(e.senco_fte AS DOUBLE PRECISION) AS senco_fte, e.sensory_class AS sensory_class, "
             "e.sensory_class_since AS sensory_class_since FROM employment e "
             "LEFT JOIN school s ON s.id = e.school LEFT JOIN trust t ON t.id = e.trust "
-            "WHERE e.staff IN (SELECT id FROM scope_staff)"
+            "WHERE e.staff IN (SELECT id FROM scope_staff)",
         )
-        with gc_paused():
-            posts = _posts(rows, memo)
-            aside.add()  # before the collector is back on
-        del rows  # before the next statement's rows arrive
-        rows = await scope.fetch(
+        people = await built(
+            _people,
             "SELECT p.id AS id, p.title AS title, p.first_name AS first_name, p.last_name AS last_name, p.trn AS trn, "
-            "p.qts AS qts FROM staff_member p WHERE p.id IN (SELECT id FROM scope_staff)"
+            "p.qts AS qts FROM staff_member p WHERE p.id IN (SELECT id FROM scope_staff)",
         )
-        with gc_paused():
-            people = _people(rows, memo)
-            aside.add()  # before the collector is back on
-        del rows
-        rows = await scope.fetch(
+        qualifications = await built(
+            _qualifications,
             "SELECT q.staff AS staff, q.kind AS kind, q.status AS status, q.start_date AS start_date, "
-            "q.award_date AS award_date FROM qualification q WHERE q.staff IN (SELECT id FROM scope_staff)"
+            "q.award_date AS award_date FROM qualification q WHERE q.staff IN (SELECT id FROM scope_staff)",
         )
-        with gc_paused():
-            qualifications = _qualifications(rows, memo)
-            aside.add()  # before the collector is back on
-        del rows
         rows = await scope.fetch(
             "SELECT x.staff AS staff, x.served_from AS served_from, x.served_to AS served_to FROM senco_exemption x "
             "WHERE x.staff IN (SELECT id FROM scope_staff)"
@@ -379,7 +379,8 @@ async def facts_gather(
                 f"SUM(CASE WHEN {when} THEN CAST(c.hours AS DOUBLE PRECISION) ELSE 0 END) AS {name}_h"
             )
             column_args += [year.start, status, year.start, status]
-        rows = await scope.fetch(
+        cpd = await built(
+            lambda rows, memo: _cpd(rows, buckets, memo),
             f"SELECT c.staff AS staff, {', '.join(columns)} FROM cpd_record c "
             "WHERE c.is_send = {} AND c.activity_date >= {} AND c.activity_date <= {} "
             "AND c.staff IN (SELECT id FROM scope_staff) GROUP BY c.staff",
@@ -388,20 +389,13 @@ async def facts_gather(
             previous.start,
             as_of,
         )
-        with gc_paused():
-            cpd = _cpd(rows, buckets, memo)
-            aside.add()  # before the collector is back on
-        del rows
-        rows = await scope.fetch(
+        placements = await built(
+            _placements,
             "SELECT p.staff AS staff, p.route AS route, p.start_date AS start_date, p.end_date AS end_date, p.days AS days, "
             "p.host_urn AS host_urn, h.name AS host_name, h.scope_group AS host_scope_group, "
             "h.resourced_provision AS host_resourced_provision, h.sen_unit AS host_sen_unit FROM placement p "
-            "LEFT JOIN school h ON h.urn = p.host_urn WHERE p.staff IN (SELECT id FROM scope_staff)"
+            "LEFT JOIN school h ON h.urn = p.host_urn WHERE p.staff IN (SELECT id FROM scope_staff)",
         )
-        with gc_paused():
-            placements = _placements(rows, memo)
-            aside.add()  # before the collector is back on
-        del rows
         rows = await scope.fetch(
             "SELECT g.full_name AS name, g.role AS role, s.urn AS urn, t.uid AS trust_uid, "
             "g.send_responsibility AS send_responsibility, g.send_expertise AS send_expertise, "

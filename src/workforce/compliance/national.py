@@ -50,7 +50,7 @@ async def national_figures(*, as_of: dt.date, now: dt.datetime | None = None) ->
         .where(NationalFiguresSummary.as_of == as_of)
         .first()
     )
-    if row is not None and now - _aware(row["computed_at"]) < MAX_AGE:
+    if row is not None and now - row["computed_at"] < MAX_AGE:
         return figures_from_json(row["figures"])
     return await national_figures_refresh(as_of=as_of, now=now)
 
@@ -68,7 +68,3 @@ async def national_figures_refresh(*, as_of: dt.date, now: dt.datetime | None = 
         values=[NationalFiguresSummary.figures, NationalFiguresSummary.computed_at],
     )
     return figures
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

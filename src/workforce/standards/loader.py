@@ -265,7 +265,7 @@ def load_standard(standard_id: str, directory: Path | None = None) -> Standard:
         raise UnknownStandardError(f"unknown standard {standard_id!r} (available: {available})")
     # Parsed once per version of the folder's files (a page reads the standard on every request; Standard
     # objects are frozen, so one instance can be shared). Editing any file in the folder reloads it.
-    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.toml")))
+    stamp = tuple(sorted((p.name, (st := p.stat()).st_mtime_ns, st.st_size) for p in folder.glob("*.toml")))
     key = (str(folder.resolve()), standard_id)
     cached = _LOADED.get(key)
     if cached is None or cached[0] != stamp:
