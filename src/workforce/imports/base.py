@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from workforce.audit import audit_values, changed_fields
+from workforce.imports import worker
 from workforce.imports.parsing import RowCells
 from workforce.imports.report import ImportReport
 from workforce.imports.seen import Seen, SeenKeys
@@ -48,6 +49,9 @@ class Importer:
     # so a misspelt optional column cannot be silently ignored. GIAS: exact names, extra columns ignored.
     loose_header: ClassVar[bool] = True
     chunk_rows: ClassVar[int] = CHUNK_ROWS  # rows read before they are processed together
+    # ``parse`` depends on nothing but the row (no database, no state): a large file's rows may be parsed in
+    # a second process (see workforce.imports.worker), their results sent over with ``pack_rows``.
+    parse_in_worker: ClassVar[bool] = False
 
     def __init__(self, report: ImportReport, *, actor: str, now: dt.datetime, **options: Any):
         self.report = report
@@ -97,8 +101,21 @@ class Importer:
     def parse(self, cells: RowCells) -> Any | None:
         raise NotImplementedError
 
+    def row_parser(self, index: dict[str, int]) -> Callable[[int, list[str]], Any | None] | None:
+        """Optionally, a quicker ``parse`` for rows with nothing wrong, from the row's values: it returns
+        what ``parse`` would, or None to leave the row to ``parse`` (which reports what is wrong)."""
+        return None
+
     async def process(self, rows: list[Any]) -> None:
         raise NotImplementedError
+
+    def pack_rows(self, rows: list[Any]) -> Any:
+        """A chunk of parsed rows as sent from the parser process (plain tuples pickle fastest)."""
+        return rows
+
+    def unpack_rows(self, packed: Any) -> list[Any]:
+        """The rows ``pack_rows`` packed, as ``parse`` returned them."""
+        return packed
 
     async def finish(self) -> None:
         """After the last chunk."""
@@ -205,7 +222,10 @@ async def run_import(
                 async with import_transaction(write=not report.dry_run) as sql:
                     importer.sql = sql
                     await importer.start()
-                    await _read_and_process(importer, csv_file, index, progress)
+                    if worker.wanted(importer, csv_file.total_bytes):
+                        await _process_parsed_elsewhere(importer, source, csv_file, index, progress)
+                    else:
+                        await _read_and_process(importer, csv_file, index, progress)
                     await importer.finish()
                     if progress:
                         progress(csv_file.total_bytes, csv_file.total_bytes)
@@ -244,11 +264,14 @@ async def _read_and_process(importer: Importer, csv_file, index: dict[str, int],
         if not overlap:
             await pending
 
+    quick = importer.row_parser(index)
     try:
         chunk: list[Any] = []
         for row_number, values in csv_file.rows():
             report.rows_read += 1
-            parsed = importer.parse(RowCells(row_number, values, index, report))
+            parsed = quick(row_number, values) if quick else None
+            if parsed is None:
+                parsed = importer.parse(RowCells(row_number, values, index, report))
             if parsed is not None:
                 chunk.append(parsed)
             if report.rows_read % importer.chunk_rows == 0:
@@ -262,8 +285,38 @@ async def _read_and_process(importer: Importer, csv_file, index: dict[str, int],
             await hand_over(chunk)
         if pending is not None:
             await pending
+    except UnreadableCsv:
+        # The rows before the unreadable one are still checked to the end (on PostgreSQL the last chunk may be
+        # under way): the report lists the same errors on either engine, whether the rows were parsed here
+        # or in a second process (``_process_parsed_elsewhere``).
+        if pending is not None:
+            await pending
+        raise
     finally:
         if pending is not None and not pending.done():  # parsing failed (e.g. not CSV): stop the chunk
             pending.cancel()
             with contextlib.suppress(BaseException):
                 await pending
+
+
+async def _process_parsed_elsewhere(
+    importer: Importer, source: Path | str | bytes, csv_file, index: dict[str, int], progress: Progress | None
+) -> None:
+    """``_read_and_process`` with the rows read and parsed in a second process (``worker``): the same chunks,
+    their row errors added to the report before each is processed, as if they had been parsed here."""
+    report = importer.report
+    parser = worker.ParserProcess(importer, source, csv_file.encoding, index)
+    try:
+        async with contextlib.aclosing(parser.messages()) as messages:
+            async for what, read, errors, payload, bytes_read in messages:
+                report.rows_read += read
+                for error in errors:
+                    report.add_error(*error)
+                if what == worker.UNREADABLE:
+                    raise UnreadableCsv(*payload)
+                if what == worker.CHUNK or payload:  # a full chunk, even if none of its rows parsed
+                    await importer.process(payload)
+                if what == worker.CHUNK and progress:
+                    progress(bytes_read, csv_file.total_bytes)
+    finally:
+        await parser.close()

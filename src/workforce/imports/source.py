@@ -54,7 +54,7 @@ class UnreadableCsv(ValueError):
 class CsvSource:
     """Rows of a CSV file with their spreadsheet row numbers (the header is row 1)."""
 
-    def __init__(self, binary: BinaryIO, total_bytes: int):
+    def __init__(self, binary: BinaryIO, total_bytes: int, encoding: str | None = None):
         self.binary = binary
         self.total_bytes = total_bytes
         start = binary.read(8)
@@ -63,7 +63,7 @@ class CsvSource:
             raise UnreadableCsv(
                 1, "this is a spreadsheet workbook, not a CSV file: save it as CSV (UTF-8) first"
             )
-        self.encoding = detect_encoding(binary)
+        self.encoding = encoding or detect_encoding(binary)
         self._text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
         self._reader = csv.reader(self._text)
         self.row_number = 1
@@ -99,7 +99,8 @@ class CsvSource:
 
 
 @contextmanager
-def open_csv(source: Path | str | bytes) -> Iterator[CsvSource]:
+def open_csv(source: Path | str | bytes, *, encoding: str | None = None) -> Iterator[CsvSource]:
+    """The file as a ``CsvSource``; ``encoding``: already known (e.g. found when the file was first opened)."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         binary: BinaryIO = io.BytesIO(data)
@@ -109,6 +110,6 @@ def open_csv(source: Path | str | bytes) -> Iterator[CsvSource]:
         binary = path.open("rb")
         total = path.stat().st_size
     try:
-        yield CsvSource(binary, total)
+        yield CsvSource(binary, total, encoding)
     finally:
         binary.close()

@@ -13,21 +13,26 @@ the import's one transaction, never one query per row:
   ``VALUES`` on SQLite. Their audit entries are built by the database from the rows just written
   (``INSERT INTO audit_entry ... SELECT ... json_build_object / json_object``), so a million created
   records cost no JSON work in Python.
+- on SQLite, writes whose result is not needed are queued on the connection's thread without waiting
+  (``Sql._send``); reads and the commit wait for them first (``settle``), so they see them and fail with
+  them.
 
 Queries are written with ``?`` placeholders and renumbered for PostgreSQL.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Real, Serial, Text, Timestamptz, Varchar
-from piccolo.engine.sqlite import TransactionType
+from piccolo.engine.sqlite import TransactionType, convert_datetime_in
 from piccolo.table import Table
 
 from workforce.database import engine
@@ -70,6 +75,34 @@ class Sql:
     def __init__(self, connection: Any, postgres: bool):
         self.connection = connection
         self.postgres = postgres
+        self._sequences: dict[str, str] = {}  # table -> its id sequence (PostgreSQL)
+        self._next_ids: dict[str, int] = {}  # table -> its next free id (SQLite, under the write lock)
+        # SQLite: writes sent to the connection's thread and not waited for yet (see ``settle``).
+        self._ahead: list[asyncio.Future] = []
+
+    # -- SQLite: writes run in the connection's thread while this one goes on
+    def _send(self, statement: Awaitable[Any]) -> None:
+        """Start a write whose result is not needed, without waiting for it (SQLite).
+
+        aiosqlite runs a connection's statements one after another in its own thread, in the order they are
+        queued; SQLite does most of a big insert's work with the interpreter lock released. So this process
+        can go on building the next statement (the next rows to insert, the next chunk's checks) while the
+        last one is written. Writes are queued in the order they are sent (each starts as a task, and tasks
+        start in the order they were created); every read waits for the writes sent before it (``settle``),
+        so it sees them, and so does the commit (``import_transaction`` settles before it ends).
+        """
+        self._ahead.append(asyncio.ensure_future(statement))
+
+    async def settle(self) -> None:
+        """Wait until every write sent ahead is done; raise the first one's error, if any failed."""
+        ahead, self._ahead = self._ahead, []
+        if not ahead:
+            return
+        failed = [
+            r for r in await asyncio.gather(*ahead, return_exceptions=True) if isinstance(r, BaseException)
+        ]
+        if failed:
+            raise failed[0]
 
     def _q(self, query: str) -> str:
         if not self.postgres:
@@ -80,6 +113,7 @@ class Sql:
     async def fetch(self, query: str, *args: Any) -> list[dict]:
         if self.postgres:
             return [dict(record) for record in await self.connection.fetch(self._q(query), *args)]
+        await self.settle()
         cursor = await self.connection.execute(query, args)
         try:
             return list(await cursor.fetchall())
@@ -89,7 +123,17 @@ class Sql:
     async def execute_many(self, query: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
-        await self.connection.executemany(self._q(query), rows)
+        if self.postgres:
+            await self.connection.executemany(self._q(query), rows)
+            return
+        self._send(self.connection.executemany(query, rows))
+
+    def bind_timestamp(self, value: dt.datetime) -> Any:
+        """A timestamp as this engine's driver is given it: on SQLite the text Piccolo's adapter would make
+        of it (made once here, instead of by the adapter for every row it is bound to)."""
+        if self.postgres:
+            return value
+        return convert_datetime_in(value)
 
     def in_list(self, column: str, values: Iterable[Any]) -> tuple[str, Any]:
         """A ``column IN (values)`` condition taking the whole list as one parameter."""
@@ -122,6 +166,7 @@ class Sql:
                 for row in rows
             ]
         column_list = ", ".join(columns)
+        self._next_ids.pop(name, None)  # ids taken here by SQLite itself: ``allocate_ids`` looks again
         returning_sql = f" RETURNING {', '.join(returning)}" if returning else ""
         if self.postgres:
             arrays = ", ".join(f"?::{_pg_type(table, c)}[]" for c in columns)
@@ -175,12 +220,26 @@ class Sql:
             return []
         name = table._meta.tablename
         if self.postgres:
-            rows = await self.connection.fetch(
-                "SELECT nextval(pg_get_serial_sequence($1, 'id')) AS id FROM generate_series(1, $2)", name, n
+            sequence = self._sequences.get(name)
+            if sequence is None:
+                sequence = await self.connection.fetchval("SELECT pg_get_serial_sequence($1, 'id')", name)
+                self._sequences[name] = sequence
+            # The sequence as a constant (looked up once per statement, not once per id). Usually nobody else
+            # takes ids meanwhile and they are one range: only its ends come back, not a row per id.
+            literal = "'" + sequence.replace("'", "''") + "'::regclass"
+            low, high, ids = await self.connection.fetchrow(
+                "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
+                "ELSE array_agg(id ORDER BY id) END "
+                f"FROM (SELECT nextval({literal}) AS id FROM generate_series(1, $1)) AS ids",
+                n,
             )
-            return [row["id"] for row in rows]
-        (row,) = await self.fetch(f"SELECT coalesce(max(id), 0) AS top FROM {name}")
-        return list(range(row["top"] + 1, row["top"] + 1 + n))
+            return list(range(low, high + 1)) if ids is None else list(ids)
+        first = self._next_ids.get(name)
+        if first is None:  # the first time in this transaction: after that, only this import adds rows
+            (row,) = await self.fetch(f"SELECT coalesce(max(id), 0) AS top FROM {name}")
+            first = row["top"] + 1
+        self._next_ids[name] = first + n
+        return list(range(first, first + n))
 
     async def copy_in(self, name: str, columns: Sequence[str], records: Sequence[Sequence[Any]]) -> None:
         """Write rows (tuples in ``columns`` order) as fast as the engine takes them: binary COPY on
@@ -202,10 +261,11 @@ class Sql:
             size = min(most, 1 << ((len(records) - start).bit_length() - 1))
             part = records[start : start + size]
             start += size
-            cursor = await self.connection.execute(
-                head + ", ".join([one] * size), [value for record in part for value in record]
+            self._send(
+                self.connection.execute_fetchall(
+                    head + ", ".join([one] * size), [value for record in part for value in record]
+                )
             )
-            await cursor.close()
 
     async def create(
         self,
@@ -260,8 +320,7 @@ class Sql:
         if self.postgres:
             await self.connection.execute(self._q(query), *args)
             return
-        cursor = await self.connection.execute(query, args)
-        await cursor.close()
+        self._send(self.connection.execute_fetchall(query, args))
 
 
 class CreateAudit:
@@ -295,8 +354,10 @@ async def import_transaction(*, write: bool):
     current = db.current_transaction.get()
     if current is not None:
         savepoint = await current.savepoint()
+        sql = Sql(current.connection, postgres)
         try:
-            yield Sql(current.connection, postgres)
+            async with _settled(sql):
+                yield sql
         except BaseException:
             await savepoint.rollback_to()
             raise
@@ -314,4 +375,18 @@ async def import_transaction(*, write: bool):
             # One writing import at a time, as BEGIN IMMEDIATE gives on SQLite: otherwise two imports of the
             # same file both see its rows as new and both insert them (tests/load proves it).
             await tx.connection.execute("SELECT pg_advisory_xact_lock($1)", IMPORT_LOCK_KEY)
-        yield Sql(tx.connection, postgres)
+        sql = Sql(tx.connection, postgres)
+        async with _settled(sql):
+            yield sql
+
+
+@asynccontextmanager
+async def _settled(sql: Sql):
+    """Every write sent ahead is done before the transaction ends: its error, if any, rolls it back."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            await sql.settle()
+        raise
+    await sql.settle()
