@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ ROTATE_MARKER = "_rotate"
 SESSION_COOKIE = "workforce_session"
 # A request within this many seconds of the last recorded one does not rewrite an unchanged session.
 TOUCH_INTERVAL_SECONDS = 60
+READ_ROWS_KEPT = 1024
 
 
 def _now() -> dt.datetime:
@@ -43,12 +45,15 @@ def session_key(session_id: str) -> str:
 class DatabaseSessionStore(Store):
     """A Litestar ``Store`` over the ``web_session`` table, with idle and absolute timeouts."""
 
-    __slots__ = ("idle", "absolute", "clock")
+    __slots__ = ("idle", "absolute", "clock", "_read")
 
     def __init__(self, *, idle_seconds: int, absolute_seconds: int, clock=_now) -> None:
         self.idle = dt.timedelta(seconds=idle_seconds)
         self.absolute = dt.timedelta(seconds=absolute_seconds)
         self.clock = clock
+        # The row each ``get`` read, for the ``set`` at the end of the same request to compare with instead of
+        # reading it again (taken by that ``set``; the oldest dropped past READ_ROWS_KEPT).
+        self._read: OrderedDict[str, dict] = OrderedDict()
 
     def _expiry(self, *, created_at: dt.datetime, last_seen_at: dt.datetime) -> dt.datetime:
         return min(last_seen_at + self.idle, created_at + self.absolute)
@@ -66,6 +71,9 @@ class DatabaseSessionStore(Store):
         row = await self._live_row(key)
         if row is None:
             return None
+        self._read[key] = row
+        if len(self._read) > READ_ROWS_KEPT:
+            self._read.popitem(last=False)
         data = row["data"]
         return (data if isinstance(data, str) else json.dumps(data)).encode("utf-8")
 
@@ -76,7 +84,9 @@ class DatabaseSessionStore(Store):
         except (ValueError, AttributeError):
             user_id = None
         now = self.clock()
-        row = await self._live_row(key)
+        row = self._read.pop(key, None)
+        if row is None or now >= self._expiry(created_at=row["created_at"], last_seen_at=row["last_seen_at"]):
+            row = await self._live_row(key)
         if row is None:
             await WebSession.insert(
                 WebSession(

@@ -169,6 +169,26 @@ async def test_requests_keep_the_session_alive(client, login_as):
     assert row["last_seen_at"] > before + dt.timedelta(minutes=19)
 
 
+async def test_a_page_reads_the_session_row_once(client, login_as, monkeypatch):
+    """The end of a request compares the session with the row its start read, instead of reading it again."""
+    from workforce import database
+
+    await login_as("admin")
+    assert (await client.get("/admin/users")).status_code == 200
+    reads = []
+    engine_class = type(database.engine())
+    original = engine_class.run_querystring
+
+    async def counted(self, querystring, *args, **kwargs):
+        if '"web_session"' in str(querystring) and str(querystring).lstrip().upper().startswith("SELECT"):
+            reads.append(str(querystring))
+        return await original(self, querystring, *args, **kwargs)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counted)
+    assert (await client.get("/admin/users")).status_code == 200
+    assert len(reads) == 1, reads
+
+
 async def test_absolute_timeout_ends_even_an_active_session(client, login_as):
     await login_as("admin")
     now = dt.datetime.now(dt.timezone.utc)
