@@ -49,8 +49,24 @@ def audit_entry(**kwargs: Any) -> AuditEntry:
 
 
 async def audit_record(**kwargs: Any) -> None:
-    """Save one audit entry (same keyword arguments as ``audit_values``)."""
+    """Save one audit entry (same keyword arguments as ``audit_values``).
+
+    An entry about a member of staff (``staff_id``) is a change to their records, so it also marks the stored
+    facts of every school they appear in as out of date (``compliance.summaries.records_changed``), in the
+    same transaction: school pages never show facts older than the audit log. A post's school or trust
+    before the change counts too (a post moved to another school changes both).
+    """
     await AuditEntry.insert(audit_entry(**kwargs))
+    staff_id = kwargs.get("staff_id")
+    if staff_id is not None:
+        from workforce.compliance.summaries import records_changed  # compliance reads people: import late
+
+        before = (kwargs.get("before") or {}) if kwargs.get("entity") == "employment" else {}
+        await records_changed(
+            staff_ids=[staff_id],
+            school_ids=[before["school"]] if before.get("school") else [],
+            trust_ids=[before["trust"]] if before.get("trust") else [],
+        )
 
 
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:

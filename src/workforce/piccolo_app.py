@@ -9,7 +9,13 @@ from workforce.certificates.tables import (
     InspectorGrant,
     VerificationLog,
 )
-from workforce.compliance.tables import EvaluationSnapshot, NationalFiguresSummary, SnapshotFinding
+from workforce.compliance.tables import (
+    EvaluationSnapshot,
+    NationalFiguresSummary,
+    SchoolSummary,
+    SchoolSummaryEpoch,
+    SnapshotFinding,
+)
 from workforce.monitoring.tables import ApiToken
 from workforce.organisations.tables import LocalAuthority, Region, School, Trust, TrustMembership
 from workforce.paths import MIGRATIONS_DIR
@@ -42,6 +48,8 @@ TABLES = [
     EvaluationSnapshot,
     SnapshotFinding,
     NationalFiguresSummary,
+    SchoolSummary,
+    SchoolSummaryEpoch,
     WebSession,
     LoginAttempt,
     PasswordResetToken,

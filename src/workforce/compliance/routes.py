@@ -318,6 +318,11 @@ async def school_page(request: Request, urn: FromPath[int]) -> Template:
         saved_id=_int_or_none(request.query_params.get("saved")),
         trust_link=user.role in TRUST_ROLES and view.school.trust_uid is not None,
         matrix_target=MATRIX_TARGET,
+        # the matrix and findings depend on nothing else: the compliance (names, rules, dates) and the address
+        # (filters, pages, and the links to other pages, which keep every other parameter)
+        results_key=None
+        if compliance.cache_key is None
+        else (compliance.cache_key, request.url.path, request.url.query),
     )
     htmx = getattr(request, "htmx", None)
     if htmx and htmx.target == MATRIX_TARGET:

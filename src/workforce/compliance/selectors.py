@@ -15,14 +15,17 @@ findings for the pages and the CSV exports:
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from markupsafe import Markup
+
 from workforce.compliance.facts import facts_gather
 from workforce.compliance.national import national_figures
+from workforce.compliance.summaries import school_facts, school_summary_state
 from workforce.standards import (
     ADVISORY,
     DUE_SOON,
@@ -69,6 +72,17 @@ EMPLOYMENT_ROLE_LABELS = {
     "trust-leader": "Trust leader",
     "other": "Other",
 }
+
+
+OUTCOME_COLOURS = {GAP: "red", DUE_SOON: "orange", ADVISORY: "purple", MET: "green", NOT_APPLICABLE: "grey"}
+
+
+def outcome_tag(outcome: str | None, label: str | None = None) -> Markup:
+    """A GOV.UK tag with the outcome's word (never colour alone): a template global, called for every cell of a
+    school's matrix, so plain Python rather than a template macro."""
+    return Markup('<strong class="govuk-tag govuk-tag--{}">{}</strong>').format(
+        OUTCOME_COLOURS.get(outcome or "", "grey"), label or OUTCOME_LABELS.get(outcome or "", outcome or "")
+    )
 
 
 def outcome_label(outcome: str | None) -> str:
@@ -231,6 +245,7 @@ class Evaluation:
 @dataclass
 class SchoolCompliance(Evaluation):
     view: SchoolView = None  # type: ignore[assignment]
+    cache_key: tuple | None = None  # what it was built from (see ``school_compliance``); None: not kept
 
 
 @dataclass
@@ -252,12 +267,11 @@ class TrustCompliance(Evaluation):
 
 
 async def _evaluate(
-    *, standard_id: str, as_of: dt.date, school_urns: list[int] | None = None, trust_uid: str | None = None
+    *, standard_id: str, as_of: dt.date, trust_uid: str
 ) -> tuple[Standard, Facts, list[Finding]]:
     standard = load_standard(standard_id)
-    facts = await facts_gather(
-        as_of=as_of, school_urns=school_urns, trust_uid=trust_uid, national=await national_figures(as_of=as_of)
-    )
+    national = await national_figures(as_of=as_of)
+    facts = await facts_gather(as_of=as_of, trust_uid=trust_uid, national=national)
     return standard, facts, evaluate(standard, facts, as_of)
 
 
@@ -329,12 +343,50 @@ def _last_name(people: dict, person_id: int) -> str:
     return (person.last_name or "").lower() if person else ""
 
 
+COMPLIANCE_CACHE_SIZE = 64  # about 100 KB each for 50 staff, 500 KB for 270
+_school_compliance_kept: OrderedDict[tuple, SchoolCompliance] = OrderedDict()
+
+
 async def school_compliance(*, urn: int, standard_id: str, as_of: dt.date) -> SchoolCompliance:
-    """One school evaluated on a date (raises ``ScopeError`` for an unknown URN, ``UnknownStandardError``)."""
-    standard, facts, findings = await _evaluate(standard_id=standard_id, as_of=as_of, school_urns=[urn])
+    """One school evaluated on a date (raises ``ScopeError`` for an unknown URN, ``UnknownStandardError``).
+
+    The school's facts come from its stored summary while no record they include has changed
+    (``summaries.school_facts``); the standard and the national figures are applied afresh. What was built
+    from stored facts is kept in this process (the last ``COMPLIANCE_CACHE_SIZE``), under everything it
+    depends on: the stored facts' identity, the standard, the national figures and today's date
+    (``cache_key``).
+    """
+    standard = load_standard(standard_id)
+    national = await national_figures(as_of=as_of)
+    state = await school_summary_state(urn=urn, as_of=as_of)
+    key = None
+    if state is not None and state.stored_key is not None:
+        key = (
+            urn,
+            as_of,
+            standard.id,
+            standard.version,
+            id(standard),
+            national,
+            dt.date.today(),
+            state.stored_key,
+        )
+        kept = _school_compliance_kept.get(key)
+        if kept is not None:
+            _school_compliance_kept.move_to_end(key)
+            return kept
+    facts = await school_facts(urn=urn, as_of=as_of, national=national, state=state)
+    findings = evaluate(standard, facts, as_of)
     school = next(s for s in facts.schools if s.urn == urn)
     view = _school_view(school, standard, facts, [f for f in findings if f.urn == urn], as_of)
-    return SchoolCompliance(standard=standard, as_of=as_of, facts=facts, findings=findings, view=view)
+    compliance = SchoolCompliance(
+        standard=standard, as_of=as_of, facts=facts, findings=findings, view=view, cache_key=key
+    )
+    if key is not None:
+        _school_compliance_kept[key] = compliance
+        if len(_school_compliance_kept) > COMPLIANCE_CACHE_SIZE:
+            _school_compliance_kept.popitem(last=False)
+    return compliance
 
 
 async def trust_compliance(*, uid: str, standard_id: str, as_of: dt.date) -> TrustCompliance:

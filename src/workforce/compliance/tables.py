@@ -1,8 +1,10 @@
-"""Saved evaluation results: a dated, reproducible snapshot of a standard's findings."""
+"""Saved evaluation results (a dated, reproducible snapshot of a standard's findings) and the stored figures
+and facts pages read instead of gathering them each time."""
 
-from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
-from piccolo.columns import OnDelete
+from piccolo.columns import JSON, BigInt, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
+
+from workforce.organisations.tables import School
 
 
 class EvaluationSnapshot(Table, tablename="evaluation_snapshot"):
@@ -39,3 +41,22 @@ class NationalFiguresSummary(Table, tablename="national_figures_summary"):
     as_of = Date(unique=True)
     figures = JSON()  # {"pupils": [[scope_group, phase, schools, pupils], ...], "fte": [[..., role, fte], ...]}
     computed_at = Timestamptz(index=True)
+
+
+class SchoolSummary(Table, tablename="school_summary"):
+    """One school's facts as its page last gathered them, and whether they are still current
+    (``facts_version == version``): see ``workforce.compliance.summaries``."""
+
+    school = ForeignKey(references=School, unique=True, on_delete=OnDelete.cascade)
+    version = BigInt(default=0)  # one more after every change to records the school's facts include
+    facts_version = BigInt(default=0)  # the version read before ``facts`` were gathered
+    facts_epoch = BigInt(default=0)  # the epoch (``SchoolSummaryEpoch``) read before ``facts`` were gathered
+    as_of = Date(null=True, default=None)
+    facts = Text(null=True, default=None)  # JSON: workforce.compliance.summaries.facts_to_json
+    computed_at = Timestamptz(null=True, default=None)
+
+
+class SchoolSummaryEpoch(Table, tablename="school_summary_epoch"):
+    """One row: one more after every applied import, which makes every stored school summary out of date."""
+
+    value = BigInt(default=0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from workforce.compliance.summaries import records_changed
 from workforce.imports.base import Importer, Progress, run_import
 from workforce.imports.gias import GiasImporter, file_date
 from workforce.imports.governance import GovernanceImporter
@@ -63,7 +64,10 @@ async def import_file(
     report = ImportReport(kind=kind, dry_run=dry_run)
     options = {"as_of": file_date(source, as_of)} if kind == "gias" else {}
     importer = importer_class(report, actor=actor, now=dt.datetime.now(dt.UTC), **options)
-    return await run_import(importer, source, progress)
+    report = await run_import(importer, source, progress)
+    if report.applied:  # an import can touch any school's records: every stored school summary is out of date
+        await records_changed(everywhere=True)
+    return report
 
 
 async def gias_import(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from workforce.compliance.summaries import records_changed
 from workforce.database import write_transaction
 from workforce.organisations.tables import School, TrustMembership
 
@@ -25,9 +26,11 @@ async def school_opted_in_set(*, urn: int, opted_in: bool) -> bool:
         raise UnknownSchool(f"no school has URN {urn}")
     if school["opted_in"] == opted_in:
         return False
-    await School.update(
-        {School.opted_in: opted_in, School.updated_at: dt.datetime.now(dt.UTC)}
-    ).where(School.id == school["id"])
+    async with write_transaction():
+        await School.update({School.opted_in: opted_in, School.updated_at: dt.datetime.now(dt.UTC)}).where(
+            School.id == school["id"]
+        )
+        await records_changed(school_ids=[school["id"]])
     return True
 
 
@@ -45,8 +48,11 @@ async def trust_membership_move(*, school_id: int, trust_id: int | None, on: dt.
         if stale:
             await TrustMembership.update({TrustMembership.left_on: on}).where(TrustMembership.id.is_in(stale))
         if trust_id is None or any(m["trust"] == trust_id for m in current):
+            if stale:
+                await records_changed(school_ids=[school_id])
             return bool(stale)
         await TrustMembership.insert(
             TrustMembership(trust=trust_id, school=school_id, joined_on=on, left_on=None)
         )
+        await records_changed(school_ids=[school_id])
         return True

@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import sys
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
+from workforce.compliance.selectors import outcome_tag
 from workforce.config import get_settings
 from workforce.paths import STATIC_DIR, TEMPLATES_DIR
 from workforce.web.navigation import NavItem, nav_for
@@ -159,6 +162,32 @@ def error_summary_items(errors: dict[str, str] | None, anchors: dict[str, str] |
     return [{"text": message, "href": "#" + anchors.get(field, field)} for field, message in (errors or {}).items()]
 
 
+FRAGMENT_CACHE_SIZE = 256
+_fragments: OrderedDict[str, Markup] = OrderedDict()
+
+
+def cached_fragment(*key: Any, caller: Callable[[], str], keep: bool = True) -> Markup:
+    """``{% call cached_fragment('name', a, b) %}...{% endcall %}``: the block's HTML, rendered once per key.
+
+    Only for blocks whose HTML depends on nothing but the values in the key (GET forms built from GOV.UK
+    macros, whose rendering costs more than the rest of a page: the standard and date form, the matrix
+    filters; a school's matrix and findings, keyed by the state of the records they show). The most recently
+    used ``FRAGMENT_CACHE_SIZE`` are kept, in this process only. ``keep=false``: render and keep nothing.
+    """
+    if not keep:
+        return Markup(caller())
+    name = repr(key)
+    html = _fragments.get(name)
+    if html is None:
+        html = Markup(caller())
+        _fragments[name] = html
+        if len(_fragments) > FRAGMENT_CACHE_SIZE:
+            _fragments.popitem(last=False)
+    else:
+        _fragments.move_to_end(name)
+    return html
+
+
 def make_environment(nav_items: list[NavItem] | None = None) -> Environment:
     env = Environment(
         loader=ChoiceLoader(
@@ -181,6 +210,8 @@ def make_environment(nav_items: list[NavItem] | None = None) -> Environment:
         error_summary_items=error_summary_items,
         navigation=lambda user: nav_for(items, user),
         current_user=current_user,
+        outcome_tag=outcome_tag,
+        cached_fragment=cached_fragment,
     )
     return env
 

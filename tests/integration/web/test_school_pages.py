@@ -199,3 +199,32 @@ async def test_signed_out_visitors_are_sent_to_sign_in(client, data):
     response = await client.get("/schools/610001")
     assert response.status_code == 303
     assert response.headers["location"].startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "&role=ta",
+        "&outcome=gap&rule=send-cpd-annual",
+        "&role=senco&outcome=met",
+    ],
+)
+async def test_the_forms_rendered_once_are_the_forms_rendered_afresh(client, login_as, data, monkeypatch, query):
+    """The standard and date form and the matrix filters are rendered once per choice (they cost more than the
+    rest of the page): each page still shows its own choices selected, as if every form were rendered afresh."""
+    from workforce.web import templating
+
+    def forms(html: str) -> list[str]:
+        return re.findall(r'<form action="/schools/610001" method="get".*?</form>', html, re.S)
+
+    await login_as("school_lead", school=data.schools["oak"])
+    for other in ("&role=teacher", "&outcome=met", ""):  # fill the cache with other choices first
+        await client.page(f"/schools/610001{AS_OF_QUERY}{other}")
+    cached = forms((await client.page(f"/schools/610001{AS_OF_QUERY}{query}")).text)
+    monkeypatch.setattr(templating, "_fragments", templating.OrderedDict())
+    monkeypatch.setattr(templating, "FRAGMENT_CACHE_SIZE", 0)  # every block rendered and thrown away
+    fresh = forms((await client.page(f"/schools/610001{AS_OF_QUERY}{query}")).text)
+    assert len(fresh) == 2 and cached == fresh
+    for name, value in re.findall(r"&(\w+)=([\w-]+)", query):
+        assert re.search(rf'<option value="{value}" selected>', fresh[1]), (name, value)
