@@ -69,10 +69,11 @@ async def close_pool() -> None:
         db.close_readers()
 
 
-async def truncate_all() -> None:
-    """Delete every row of every table (tests and `workforce seed --reset`)."""
+async def truncate_all(tables=None) -> None:
+    """Delete every row of every table, or of the ``tables`` given (in ``TABLES`` order: referenced before
+    referencing), ids starting from 1 again (tests and `workforce seed --reset`)."""
     db = engine()
-    names = [table._meta.tablename for table in TABLES]
+    names = [table._meta.tablename for table in (TABLES if tables is None else tables)]
     if is_postgres(db):
         await db.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
     else:
@@ -81,4 +82,5 @@ async def truncate_all() -> None:
                 await db.run_ddl(f"DELETE FROM {name}")
             exists = await db.run_ddl("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
             if exists:
-                await db.run_ddl("DELETE FROM sqlite_sequence")
+                listed = ", ".join(f"'{name}'" for name in names)  # our own table names
+                await db.run_ddl(f"DELETE FROM sqlite_sequence WHERE name IN ({listed})")

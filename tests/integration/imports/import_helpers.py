@@ -16,6 +16,32 @@ GIAS_SAMPLE = FIXTURES / "gias_sample_npq.csv"
 GIAS_SUBSET = FIXTURES / "gias_subset_itt.csv"
 
 
+# Every column of a staff file, in the order of the import template (docs/formats.md).
+STAFF_COLUMNS = [
+    "staff_id",
+    "trn",
+    "title",
+    "first_name",
+    "last_name",
+    "email",
+    "qts",
+    "school_urn",
+    "trust_uid",
+    "role",
+    "fte",
+    "start_date",
+    "end_date",
+    "senior_leader",
+    "senco_fte",
+    "sensory_class",
+    "sensory_class_since",
+    "senco_exempt",
+    "senco_served_from",
+    "senco_served_to",
+    "senco_exemption_note",
+]
+
+
 def fixture(name: str) -> Path:
     return FIXTURES / name
 

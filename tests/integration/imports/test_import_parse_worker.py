@@ -16,6 +16,7 @@ import os
 import time
 
 import pytest
+from import_helpers import STAFF_COLUMNS as HEADER
 from import_helpers import csv_bytes, run
 
 from workforce import database
@@ -25,29 +26,6 @@ from workforce.imports.report import ImportReport
 from workforce.imports.staff import StaffImporter
 from workforce.people.tables import AuditEntry, Employment, SencoExemption, StaffMember
 
-HEADER = [
-    "staff_id",
-    "trn",
-    "title",
-    "first_name",
-    "last_name",
-    "email",
-    "qts",
-    "school_urn",
-    "trust_uid",
-    "role",
-    "fte",
-    "start_date",
-    "end_date",
-    "senior_leader",
-    "senco_fte",
-    "sensory_class",
-    "sensory_class_since",
-    "senco_exempt",
-    "senco_served_from",
-    "senco_served_to",
-    "senco_exemption_note",
-]
 CHUNK = 300  # rows per chunk in these tests: a file of 1,000-2,000 rows spans several chunks
 STAFF_TABLES = (StaffMember, Employment, SencoExemption, AuditEntry)
 
@@ -141,18 +119,6 @@ def in_process(monkeypatch):
     monkeypatch.setattr(worker, "ENGINES", frozenset())
 
 
-async def empty_staff_tables() -> None:
-    """Staff, employments, exemptions and audit entries gone, ids starting from 1 again."""
-    db = database.engine()
-    names = [t._meta.tablename for t in STAFF_TABLES]
-    if is_postgres(db):
-        await db.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
-    else:
-        async with db.transaction():
-            for name in reversed(names):
-                await db.run_ddl(f"DELETE FROM {name}")
-
-
 def _plain(value):
     if isinstance(value, dt.datetime):
         return "<time>"  # when it was imported: differs from run to run
@@ -191,7 +157,7 @@ async def both_ways(data: bytes, monkeypatch, **kwargs) -> tuple[dict, dict, dic
     monkeypatch.setattr(worker, "ENGINES", frozenset())
     here = await run("staff", data, **kwargs)
     here_rows = await stored()
-    await empty_staff_tables()
+    await database.truncate_all(STAFF_TABLES)
     engine = "postgres" if is_postgres(database.engine()) else "sqlite"
     monkeypatch.setattr(worker, "ENGINES", frozenset({engine}))
     there = await run("staff", data, **kwargs)
