@@ -34,7 +34,7 @@ from jinja2 import (
 from jinja2.utils import missing
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from workforce.compliance.selectors import outcome_tag
 from workforce.config import get_settings
@@ -166,25 +166,32 @@ FRAGMENT_CACHE_SIZE = 256
 _fragments: OrderedDict[str, Markup] = OrderedDict()
 
 
-def cached_fragment(*key: Any, caller: Callable[[], str], keep: bool = True) -> Markup:
+def cached_fragment(
+    *key: Any, caller: Callable[[], str], keep: bool = True, fill: dict[str, str] | None = None
+) -> Markup:
     """``{% call cached_fragment('name', a, b) %}...{% endcall %}``: the block's HTML, rendered once per key.
 
-    Only for blocks whose HTML depends on nothing but the values in the key (GET forms built from GOV.UK
-    macros, whose rendering costs more than the rest of a page: the standard and date form, the matrix
-    filters; a school's matrix and findings, keyed by the state of the records they show). The most recently
-    used ``FRAGMENT_CACHE_SIZE`` are kept, in this process only. ``keep=false``: render and keep nothing.
+    Only for blocks whose HTML depends on nothing but the values in the key (the page layout's GOV.UK header,
+    menu and footer; GET forms built from GOV.UK macros, whose rendering costs more than the rest of a page:
+    the standard and date form, the matrix filters; a school's matrix and findings, keyed by the state of the
+    records they show). The most recently used ``FRAGMENT_CACHE_SIZE`` are kept, in this process only.
+    ``keep=false``: render and keep nothing. ``fill``: placeholders in the block replaced, after it is kept,
+    by HTML that differs on every page (e.g. a form carrying the visitor's CSRF token), escaped unless Markup.
     """
     if not keep:
-        return Markup(caller())
-    name = repr(key)
-    html = _fragments.get(name)
-    if html is None:
         html = Markup(caller())
-        _fragments[name] = html
-        if len(_fragments) > FRAGMENT_CACHE_SIZE:
-            _fragments.popitem(last=False)
     else:
-        _fragments.move_to_end(name)
+        name = repr(key)
+        html = _fragments.get(name)
+        if html is None:
+            html = Markup(caller())
+            _fragments[name] = html
+            if len(_fragments) > FRAGMENT_CACHE_SIZE:
+                _fragments.popitem(last=False)
+        else:
+            _fragments.move_to_end(name)
+    for placeholder, value in (fill or {}).items():
+        html = Markup(str(html).replace(placeholder, str(escape(value))))
     return html
 
 

@@ -48,6 +48,33 @@ async def test_navigation_marks_the_current_page(client, login_as):
     assert re.search(r'href="/admin/users"\s+aria-current="page"', response.text)
 
 
+def _sign_out_form(html: str) -> str:
+    match = re.search(r'<form action="/sign-out".*?</form>', html, re.S)
+    assert match, "no sign-out form in the menu"
+    return match.group(0)
+
+
+async def test_the_kept_menu_carries_each_visitors_own_sign_out_form(client, other_client, login_as):
+    """The layout's menu is rendered once per set of links and kept; the sign-out form in it, which carries
+    the visitor's CSRF token, is added on every page: two visitors of the same page get their own."""
+    await login_as("admin")
+    await login_as("admin", client=other_client)
+    mine = (await client.page("/admin/users")).text
+    theirs = (await other_client.page("/admin/users")).text
+    assert client.cookie("workforce_csrf") != other_client.cookie("workforce_csrf")
+    for page, visitor in ((mine, client), (theirs, other_client)):
+        form = _sign_out_form(page)
+        assert f'value="{visitor.cookie("workforce_csrf")}"' in form
+        assert page.count("@@navigation-end@@") == 0
+        assert re.search(r'href="/admin/users"\s+aria-current="page"', page)
+    home = (await client.page("/")).text  # the same links, another current page: another kept menu
+    assert not re.search(r'href="/admin/users"\s+aria-current="page"', home)
+    assert _sign_out_form(home) == _sign_out_form(mine)
+    await client.sign_out()
+    signed_out = (await client.page("/")).text
+    assert 'action="/sign-out"' not in signed_out and 'href="/sign-in"' in signed_out
+
+
 async def test_admin_users_page_lists_accounts(client, login_as):
     admin = await login_as("admin")
     lead = await login_as("school_lead", client=client)
