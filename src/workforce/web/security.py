@@ -32,6 +32,8 @@ PUBLIC: dict[str, Any] = {"public": True}
 """``opt`` for a route anyone may open, signed in or not."""
 
 SESSION_USER_KEY = "user_id"
+# Scope key: the active account read with the session's row (``web.sessions``), if any.
+SESSION_ACCOUNT = "workforce.session_account"
 
 
 @dataclass(frozen=True)
@@ -59,25 +61,44 @@ class CurrentUser:
         return ROLE_LABELS.get(self.role, self.role)
 
 
+# The signed-in account as ``CurrentUser`` wants it, with its school and trust: read on every request, so in
+# plain SQL (building it with the query builder cost more than running it). ``u`` is the user_account row.
+_ACCOUNT_FIELDS = (
+    ("id", "u.id"),
+    ("email", "u.email"),
+    ("role", "u.role"),
+    ("display_name", "u.display_name"),
+    ("school_id", "u.school"),
+    ("school_urn", "s.urn"),
+    ("school_name", "s.name"),
+    ("trust_id", "u.trust"),
+    ("trust_uid", "t.uid"),
+    ("trust_name", "t.name"),
+    ("staff_id", "u.staff"),
+)
+ACCOUNT_JOINS = "LEFT JOIN school s ON s.id = u.school LEFT JOIN trust t ON t.id = u.trust"
+
+
+def account_columns(prefix: str = "") -> str:
+    """The SELECT list for an account (``u``, joined by ``ACCOUNT_JOINS``), each column named ``prefix`` + field."""
+    return ", ".join(f"{column} AS {prefix}{field}" for field, column in _ACCOUNT_FIELDS)
+
+
+def account_from_row(row: dict, prefix: str = "") -> CurrentUser | None:
+    """The ``CurrentUser`` in a row selected with ``account_columns(prefix)`` (None when it found no account)."""
+    if row.get(prefix + "id") is None:
+        return None
+    return CurrentUser(**{field: row[prefix + field] for field, _ in _ACCOUNT_FIELDS})
+
+
 async def load_current_user(user_id: int) -> CurrentUser | None:
-    row = (
-        await UserAccount.select(
-            UserAccount.id,
-            UserAccount.email,
-            UserAccount.role,
-            UserAccount.display_name,
-            UserAccount.school.as_alias("school_id"),
-            UserAccount.school.urn.as_alias("school_urn"),
-            UserAccount.school.name.as_alias("school_name"),
-            UserAccount.trust.as_alias("trust_id"),
-            UserAccount.trust.uid.as_alias("trust_uid"),
-            UserAccount.trust.name.as_alias("trust_name"),
-            UserAccount.staff.as_alias("staff_id"),
-        )
-        .where((UserAccount.id == user_id) & (UserAccount.active == True))  # noqa: E712
-        .first()
+    """The active account ``user_id`` (None when there is none, or it is disabled)."""
+    rows = await UserAccount.raw(
+        f"SELECT {account_columns()} FROM user_account u {ACCOUNT_JOINS} WHERE u.id = {{}} AND u.active = {{}}",
+        int(user_id),
+        True,
     )
-    return CurrentUser(**row) if row else None
+    return account_from_row(rows[0]) if rows else None
 
 
 def current_user(connection: ASGIConnection) -> CurrentUser | None:
@@ -98,9 +119,15 @@ class SessionUserMiddleware(AbstractAuthenticationMiddleware):
         user = None
         if isinstance(session, dict) and session.get(SESSION_USER_KEY) is not None:
             try:
-                user = await load_current_user(int(session[SESSION_USER_KEY]))
+                user_id = int(session[SESSION_USER_KEY])
             except (TypeError, ValueError):
-                user = None
+                user_id = None
+            # The session's row was read with its active account (``DatabaseSessionStore``): no second query.
+            account = connection.scope.get(SESSION_ACCOUNT)
+            if account is not None and account.id == user_id:
+                user = account
+            elif user_id is not None:
+                user = await load_current_user(user_id)
             if user is None:
                 # The account was disabled or deleted: end the session.
                 connection.scope["session"] = Empty
@@ -192,13 +219,17 @@ async def trust_school_ids(trust_id: int, *, on: dt.date | None = None) -> set[i
     the trust (as the GIAS import and the facts queries define it), so on its leaving day a school is in its new
     trust only.
     """
-    on = on or _today()
     rows = await TrustMembership.select(TrustMembership.school).where(
-        (TrustMembership.trust == trust_id)
-        & (TrustMembership.joined_on.is_null() | (TrustMembership.joined_on <= on))
-        & (TrustMembership.left_on.is_null() | (TrustMembership.left_on > on))
+        (TrustMembership.trust == trust_id) & _member_on(on or _today())
     )
     return {row["school"] for row in rows}
+
+
+def _member_on(on: dt.date):
+    """Trust memberships current on ``on`` (see ``trust_school_ids``)."""
+    return (TrustMembership.joined_on.is_null() | (TrustMembership.joined_on <= on)) & (
+        TrustMembership.left_on.is_null() | (TrustMembership.left_on > on)
+    )
 
 
 async def visible_school_ids(user: CurrentUser, *, on: dt.date | None = None) -> set[int] | None:
@@ -221,8 +252,11 @@ async def can_see_school(user: CurrentUser, urn: int, *, on: dt.date | None = No
     if user.role == "school_lead":
         return user.school_urn == urn
     if user.role == "hr_lead" and user.trust_id is not None:
-        school = await School.select(School.id).where(School.urn == urn).first()
-        return school is not None and school["id"] in await trust_school_ids(user.trust_id, on=on)
+        return await TrustMembership.exists().where(
+            (TrustMembership.trust == user.trust_id)
+            & (TrustMembership.school.urn == urn)
+            & _member_on(on or _today())
+        )
     return False  # teachers see their own records only; analysts see aggregates only
 
 
@@ -265,11 +299,19 @@ async def can_see_staff(user: CurrentUser, staff_id: int, *, on: dt.date | None 
     return False
 
 
+# Roles whose access to a school is found through the school's own row (a school lead's school, a school of an
+# HR lead's trust): when they may see it, it exists.
+_ACCESS_PROVES_SCHOOL = frozenset({"school_lead", "hr_lead"})
+
+
 async def require_school(user: CurrentUser, urn: int) -> None:
     """404 if there is no such school, 403 if the user may not see it."""
+    allowed = await can_see_school(user, urn)
+    if allowed and user.role in _ACCESS_PROVES_SCHOOL:
+        return
     if not await School.exists().where(School.urn == urn):
         raise NotFoundException(f"No school with URN {urn}")
-    if not await can_see_school(user, urn):
+    if not allowed:
         raise PermissionDeniedException("You do not have access to this school")
 
 
