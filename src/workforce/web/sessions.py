@@ -25,6 +25,13 @@ from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
 from litestar.utils.dataclass import extract_dataclass_items
 
+from workforce.web.security import (
+    ACCOUNT_JOINS,
+    SESSION_ACCOUNT,
+    CurrentUser,
+    account_columns,
+    account_from_row,
+)
 from workforce.web.tables import WebSession
 
 ROTATE_MARKER = "_rotate"
@@ -32,6 +39,7 @@ SESSION_COOKIE = "workforce_session"
 # A request within this many seconds of the last recorded one does not rewrite an unchanged session.
 TOUCH_INTERVAL_SECONDS = 60
 READ_ROWS_KEPT = 1024
+ACCOUNT_PREFIX = "account_"
 
 
 def _now() -> dt.datetime:
@@ -59,7 +67,17 @@ class DatabaseSessionStore(Store):
         return min(last_seen_at + self.idle, created_at + self.absolute)
 
     async def _live_row(self, key: str) -> dict | None:
-        row = await WebSession.select().where(WebSession.session_key == session_key(key)).first()
+        """The session's row while it is live (an ended one is deleted), with its account when that is active
+        (columns ``account_*``: ``account(key)``), in one statement."""
+        rows = await WebSession.raw(
+            "SELECT w.id AS id, w.data AS data, w.\"user\" AS \"user\", w.created_at AS created_at, "
+            f"w.last_seen_at AS last_seen_at, {account_columns(ACCOUNT_PREFIX)} FROM web_session w "
+            f"LEFT JOIN user_account u ON u.id = w.\"user\" AND u.active = {{}} {ACCOUNT_JOINS} "
+            "WHERE w.session_key = {}",
+            True,
+            session_key(key),
+        )
+        row = rows[0] if rows else None
         if row is None:
             return None
         if self.clock() >= self._expiry(created_at=row["created_at"], last_seen_at=row["last_seen_at"]):
@@ -76,6 +94,11 @@ class DatabaseSessionStore(Store):
             self._read.popitem(last=False)
         data = row["data"]
         return (data if isinstance(data, str) else json.dumps(data)).encode("utf-8")
+
+    def account(self, key: str) -> CurrentUser | None:
+        """The active account read with session ``key``'s row by the ``get`` of this request (None if none)."""
+        row = self._read.get(key)
+        return account_from_row(row, ACCOUNT_PREFIX) if row is not None else None
 
     async def set(self, key: str, value: str | bytes, expires_in: int | dt.timedelta | None = None) -> None:
         text = value.decode("utf-8") if isinstance(value, bytes) else value
@@ -155,6 +178,8 @@ class DatabaseSessionBackend(ServerSideSessionBackend):
         if session_id := connection.cookies.get(self.config.key):
             store = self.config.get_store_from_app(connection.scope["app"])
             data = await self.get(session_id, store=store)
+            if data is not None and isinstance(store, DatabaseSessionStore):
+                connection.scope[SESSION_ACCOUNT] = store.account(session_id)  # type: ignore[literal-required]
         connection.scope[_FOUND] = data is not None  # type: ignore[typeddict-unknown-key]
         return self.deserialize_data(data) if data is not None else {}
 

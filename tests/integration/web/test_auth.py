@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from workforce.people.accounts import user_disable
 from workforce.web import throttle
@@ -169,24 +170,29 @@ async def test_requests_keep_the_session_alive(client, login_as):
     assert row["last_seen_at"] > before + dt.timedelta(minutes=19)
 
 
-async def test_a_page_reads_the_session_row_once(client, login_as, monkeypatch):
-    """The end of a request compares the session with the row its start read, instead of reading it again."""
+async def test_a_page_reads_the_session_row_and_its_account_once(client, login_as, monkeypatch):
+    """The end of a request compares the session with the row its start read, instead of reading it again;
+    the signed-in account comes with that row, not from a query of its own."""
     from workforce import database
 
     await login_as("admin")
     assert (await client.get("/admin/users")).status_code == 200
-    reads = []
+    reads: list[str] = []
     engine_class = type(database.engine())
     original = engine_class.run_querystring
 
     async def counted(self, querystring, *args, **kwargs):
-        if '"web_session"' in str(querystring) and str(querystring).lstrip().upper().startswith("SELECT"):
+        if str(querystring).lstrip().upper().startswith("SELECT"):
             reads.append(str(querystring))
         return await original(self, querystring, *args, **kwargs)
 
     monkeypatch.setattr(engine_class, "run_querystring", counted)
     assert (await client.get("/admin/users")).status_code == 200
-    assert len(reads) == 1, reads
+    session_reads = [q for q in reads if re.search(r"\bweb_session\b", q)]
+    assert len(session_reads) == 1, session_reads
+    assert "user_account" in session_reads[0]
+    account_reads = [q for q in reads if re.search(r"FROM \"?user_account\"? u\b.*WHERE u\.id", q, re.S)]
+    assert account_reads == [], account_reads
 
 
 async def test_absolute_timeout_ends_even_an_active_session(client, login_as):
