@@ -219,17 +219,13 @@ async def trust_school_ids(trust_id: int, *, on: dt.date | None = None) -> set[i
     the trust (as the GIAS import and the facts queries define it), so on its leaving day a school is in its new
     trust only.
     """
+    on = on or _today()
     rows = await TrustMembership.select(TrustMembership.school).where(
-        (TrustMembership.trust == trust_id) & _member_on(on or _today())
+        (TrustMembership.trust == trust_id)
+        & (TrustMembership.joined_on.is_null() | (TrustMembership.joined_on <= on))
+        & (TrustMembership.left_on.is_null() | (TrustMembership.left_on > on))
     )
     return {row["school"] for row in rows}
-
-
-def _member_on(on: dt.date):
-    """Trust memberships current on ``on`` (see ``trust_school_ids``)."""
-    return (TrustMembership.joined_on.is_null() | (TrustMembership.joined_on <= on)) & (
-        TrustMembership.left_on.is_null() | (TrustMembership.left_on > on)
-    )
 
 
 async def visible_school_ids(user: CurrentUser, *, on: dt.date | None = None) -> set[int] | None:
@@ -252,11 +248,17 @@ async def can_see_school(user: CurrentUser, urn: int, *, on: dt.date | None = No
     if user.role == "school_lead":
         return user.school_urn == urn
     if user.role == "hr_lead" and user.trust_id is not None:
-        return await TrustMembership.exists().where(
-            (TrustMembership.trust == user.trust_id)
-            & (TrustMembership.school.urn == urn)
-            & _member_on(on or _today())
+        on = on or _today()
+        rows = await TrustMembership.raw(  # on every page of a school: plain SQL (see _ACCOUNT_FIELDS)
+            "SELECT 1 AS found FROM trust_membership m JOIN school s ON s.id = m.school "
+            "WHERE m.trust = {} AND s.urn = {} AND (m.joined_on IS NULL OR m.joined_on <= {}) "
+            "AND (m.left_on IS NULL OR m.left_on > {}) LIMIT 1",
+            user.trust_id,
+            int(urn),
+            on,
+            on,
         )
+        return bool(rows)
     return False  # teachers see their own records only; analysts see aggregates only
 
 
