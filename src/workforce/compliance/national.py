@@ -51,8 +51,24 @@ async def national_figures(*, as_of: dt.date, now: dt.datetime | None = None) ->
         .first()
     )
     if row is not None and now - row["computed_at"] < MAX_AGE:
-        return figures_from_json(row["figures"])
+        return _decoded(as_of, row["computed_at"], row["figures"])
     return await national_figures_refresh(as_of=as_of, now=now)
+
+
+_DECODED_KEPT = 8
+_decoded_rows: dict[tuple, NationalFigures] = {}
+
+
+def _decoded(as_of: dt.date, computed_at: dt.datetime, text: str | dict) -> NationalFigures:
+    """The figures of a stored row, decoded once per row (as of date and time of computing) in this process:
+    pages read the row on every request, and the same figures object keeps the pages' caches keyed on it."""
+    key = (as_of, computed_at)
+    figures = _decoded_rows.get(key)
+    if figures is None:
+        if len(_decoded_rows) >= _DECODED_KEPT:
+            _decoded_rows.pop(next(iter(_decoded_rows)))
+        figures = _decoded_rows[key] = figures_from_json(text)
+    return figures
 
 
 async def national_figures_refresh(*, as_of: dt.date, now: dt.datetime | None = None) -> NationalFigures:

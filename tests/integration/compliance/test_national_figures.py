@@ -41,11 +41,17 @@ async def test_a_page_reads_the_stored_row_while_it_is_fresh(dataset, monkeypatc
     assert fresh == first
     assert gathered == [AS_OF]
 
+    again = await national_figures(as_of=AS_OF, now=NOW + MAX_AGE - dt.timedelta(seconds=1))
+    assert again is fresh  # the stored row is decoded once per row in this process
+
     later = await national_figures(as_of=AS_OF, now=NOW + MAX_AGE)
     assert gathered == [AS_OF, AS_OF]
     assert later == await national_figures_gather(as_of=AS_OF)
     assert later != first
     assert await NationalFiguresSummary.count() == 1  # replaced, not added
+    # the replaced row (computed later) is read and decoded, not the first row's figures kept from before
+    stored = await national_figures(as_of=AS_OF, now=NOW + MAX_AGE + dt.timedelta(seconds=1))
+    assert stored == later and stored != first
 
 
 async def test_each_as_of_date_has_its_own_row(dataset):
